@@ -1,0 +1,47 @@
+/** JSON as it is stored in a ledger payload. */
+export type Json = null | boolean | number | string | readonly Json[] | { readonly [key: string]: Json };
+export type JsonObject = { readonly [key: string]: Json };
+
+/** The kinds of change the ledger records; projections switch on these. */
+export const ledgerActions = [
+  'namespace.created',
+  'namespace.schema_set',
+  'model.created',
+  'model.updated',
+  'version.registered',
+  'version.updated',
+  'version.published',
+  'token.created',
+  'token.revoked',
+] as const;
+export type LedgerAction = (typeof ledgerActions)[number];
+
+/** What a decision produces: a change not yet placed in the ledger. */
+export interface EntryDraft {
+  readonly action: LedgerAction;
+  readonly subject: string;
+  readonly reason?: string | undefined;
+  readonly payload: JsonObject;
+}
+
+/** A change as the ledger holds it. `canonical` is what `leafHash` hashed. */
+export interface LedgerEntry extends EntryDraft {
+  readonly seq: number;
+  readonly at: string;
+  readonly actor: string;
+  readonly canonical: string;
+  readonly leafHash: string;
+}
+
+/** The object that is canonicalised and hashed: every field but the hash itself. */
+export function hashedView(entry: Omit<LedgerEntry, 'canonical' | 'leafHash'>): JsonObject {
+  return {
+    seq: entry.seq,
+    at: entry.at,
+    actor: entry.actor,
+    action: entry.action,
+    subject: entry.subject,
+    reason: entry.reason ?? null,
+    payload: entry.payload,
+  };
+}

@@ -1,0 +1,131 @@
+import type { Kysely } from 'kysely';
+
+/*
+ * Row types: how tables look to SQL. JSON is stored as text and integers as
+ * numbers in both dialects; mapping to domain types happens in the queries.
+ */
+
+export interface LedgerEntryRow {
+  seq: number;
+  at: string;
+  actor: string;
+  action: string;
+  subject: string;
+  reason: string | null;
+  payload: string;
+  canonical: string;
+  leaf_hash: string;
+}
+
+/** One row, id 1: the lock every writer takes, and the ledger's size. */
+export interface LedgerHeadRow {
+  id: number;
+  size: number;
+}
+
+export interface NamespaceRow {
+  name: string;
+  description: string;
+  created_at: string;
+  created_by: string;
+  created_seq: number;
+}
+
+export interface ExtensionSchemaRow {
+  namespace: string;
+  kind: string;
+  schema: string;
+  updated_seq: number;
+}
+
+export interface ModelRow {
+  id: number;
+  namespace: string;
+  name: string;
+  description: string;
+  domain: string | null;
+  owners: string;
+  tags: string;
+  risk_profile: string | null;
+  risk_tier: string | null;
+  stage: string;
+  extra: string;
+  created_at: string;
+  created_by: string;
+  updated_at: string;
+  revision: number;
+  /** Space-joined tags, fed to full-text search. */
+  search_tags: string;
+}
+
+export interface ModelTagRow {
+  model_id: number;
+  tag: string;
+}
+
+export interface ModelOwnerRow {
+  model_id: number;
+  owner: string;
+}
+
+export interface VersionRow {
+  id: number;
+  model_id: number;
+  namespace: string;
+  model: string;
+  number: number;
+  status: string;
+  stage: string;
+  artifact_digest: string;
+  license: string | null;
+  metadata: string;
+  manifest: string;
+  created_at: string;
+  created_by: string;
+  updated_at: string;
+  published_at: string | null;
+  published_by: string | null;
+  revision: number;
+}
+
+export interface VersionTagRow {
+  version_id: number;
+  tag: string;
+}
+
+export interface ApiTokenRow {
+  id: string;
+  name: string;
+  principal: string;
+  roles: string;
+  token_hash: string;
+  created_at: string;
+  created_by: string;
+  expires_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface IdempotencyRow {
+  principal: string;
+  key: string;
+  request_hash: string;
+  status: number;
+  body: string;
+  created_at: string;
+}
+
+export interface Database {
+  ledger_entries: LedgerEntryRow;
+  ledger_head: LedgerHeadRow;
+  namespaces: NamespaceRow;
+  extension_schemas: ExtensionSchemaRow;
+  models: ModelRow;
+  model_tags: ModelTagRow;
+  model_owners: ModelOwnerRow;
+  versions: VersionRow;
+  version_tags: VersionTagRow;
+  api_tokens: ApiTokenRow;
+  idempotency_keys: IdempotencyRow;
+}
+
+export type Db = Kysely<Database>;

@@ -1,0 +1,162 @@
+import { sql } from 'kysely';
+import { RegistryError } from '../errors/registry-error.js';
+import type { EntryDraft, LedgerEntry } from '../ledger/entry.js';
+import { sealEntry } from '../ledger/seal-entry.js';
+import type { Db } from './database.js';
+import type { StoreDialect } from './dialect.js';
+import { applyEntry } from './projections/apply-entry.js';
+
+/** A write: decide what changes from the state inside the transaction, then describe the result. */
+export interface WriteRequest<R> {
+  readonly actor: string;
+  readonly reason?: string | undefined;
+  /** A retried request with the same key gets the stored result instead of a second write. */
+  readonly idempotency?: { readonly key: string; readonly requestHash: string; readonly status: number } | undefined;
+  decide(tx: Db): Promise<readonly EntryDraft[]>;
+  respond(tx: Db, entries: readonly LedgerEntry[]): Promise<R>;
+}
+
+export interface WriteOutcome<R> {
+  readonly result: R;
+  readonly entries: readonly LedgerEntry[];
+  /** True when an earlier request with the same Idempotency-Key already did this. */
+  readonly replayed: boolean;
+  readonly status?: number | undefined;
+}
+
+interface Pending {
+  readonly request: WriteRequest<unknown>;
+  resolve(outcome: WriteOutcome<unknown>): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * The only path by which anything is written. Requests that arrive while a
+ * commit is in flight are gathered into the next transaction (group commit),
+ * each inside its own savepoint so one failure undoes only its own changes;
+ * every caller is answered only after the commit that holds its entries.
+ */
+export class LedgerWriter {
+  private readonly queue: Pending[] = [];
+  private draining = false;
+
+  constructor(
+    private readonly dialect: StoreDialect,
+    private readonly clock: () => Date = () => new Date(),
+    private readonly maxBatch = 128,
+  ) {}
+
+  write<R>(request: WriteRequest<R>): Promise<WriteOutcome<R>> {
+    return new Promise<WriteOutcome<R>>((resolve, reject) => {
+      this.queue.push({ request, resolve: resolve as Pending['resolve'], reject });
+      if (!this.draining) {
+        this.draining = true;
+        // Let the I/O already waiting enqueue its writes, so they share a commit.
+        setImmediate(() => void this.drain());
+      }
+    });
+  }
+
+  /** Resolves once every queued write has been committed or refused. */
+  async idle(): Promise<void> {
+    while (this.draining) await new Promise((resolve) => setImmediate(resolve));
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.queue.splice(0, this.maxBatch);
+        await this.commitBatch(batch);
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private async commitBatch(batch: readonly Pending[]): Promise<void> {
+    const settle: Array<() => void> = [];
+    try {
+      await this.dialect.db.transaction().execute(async (tx) => {
+        // Takes the write lock first (row lock in PostgreSQL, the database lock in SQLite),
+        // so sequence numbers are assigned by exactly one writer at a time.
+        await sql`UPDATE ledger_head SET size = size WHERE id = 1`.execute(tx);
+        const head = await tx.selectFrom('ledger_head').select('size').where('id', '=', 1).executeTakeFirstOrThrow();
+        let size = Number(head.size);
+        for (const pending of batch) {
+          await sql`SAVEPOINT mk_write`.execute(tx);
+          try {
+            const outcome = await this.apply(tx, pending.request, size);
+            await sql`RELEASE SAVEPOINT mk_write`.execute(tx);
+            size += outcome.entries.length;
+            settle.push(() => pending.resolve(outcome));
+          } catch (error) {
+            await sql`ROLLBACK TO SAVEPOINT mk_write`.execute(tx);
+            await sql`RELEASE SAVEPOINT mk_write`.execute(tx);
+            settle.push(() => pending.reject(error));
+          }
+        }
+        await tx.updateTable('ledger_head').set({ size }).where('id', '=', 1).execute();
+      });
+    } catch (cause) {
+      const error = new RegistryError('unavailable', 'The registry could not commit the change; nothing was written. Retry the request.', { cause });
+      for (const pending of batch) pending.reject(error);
+      return;
+    }
+    for (const done of settle) done();
+  }
+
+  private async apply(tx: Db, request: WriteRequest<unknown>, size: number): Promise<WriteOutcome<unknown>> {
+    const { idempotency } = request;
+    if (idempotency !== undefined) {
+      const earlier = await tx
+        .selectFrom('idempotency_keys')
+        .select(['request_hash', 'status', 'body'])
+        .where('principal', '=', request.actor)
+        .where('key', '=', idempotency.key)
+        .executeTakeFirst();
+      if (earlier !== undefined) {
+        if (earlier.request_hash !== idempotency.requestHash) {
+          throw new RegistryError('idempotency_key_reused', `Idempotency-Key ${JSON.stringify(idempotency.key)} was already used for a different request; use a new key.`);
+        }
+        return { result: JSON.parse(earlier.body) as unknown, entries: [], replayed: true, status: earlier.status };
+      }
+    }
+    const drafts = await request.decide(tx);
+    const now = this.clock();
+    const entries = drafts.map((draft, index) =>
+      sealEntry({ ...draft, reason: draft.reason ?? request.reason }, size + index, now, request.actor),
+    );
+    for (const entry of entries) {
+      await tx
+        .insertInto('ledger_entries')
+        .values({
+          seq: entry.seq,
+          at: entry.at,
+          actor: entry.actor,
+          action: entry.action,
+          subject: entry.subject,
+          reason: entry.reason ?? null,
+          payload: JSON.stringify(entry.payload),
+          canonical: entry.canonical,
+          leaf_hash: entry.leafHash,
+        })
+        .execute();
+      await applyEntry(tx, this.dialect, entry);
+    }
+    const result = await request.respond(tx, entries);
+    if (idempotency !== undefined) {
+      await tx
+        .insertInto('idempotency_keys')
+        .values({
+          principal: request.actor,
+          key: idempotency.key,
+          request_hash: idempotency.requestHash,
+          status: idempotency.status,
+          body: JSON.stringify(result),
+          created_at: now.toISOString(),
+        })
+        .execute();
+    }
+    return { result, entries, replayed: false, status: idempotency?.status };
+  }
+}

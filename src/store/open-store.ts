@@ -1,0 +1,46 @@
+import type { Db } from './database.js';
+import type { StoreDialect } from './dialect.js';
+import { LedgerWriter } from './ledger-writer.js';
+import { migrate } from './migrations.js';
+import { openPostgres } from './postgres/postgres-dialect.js';
+import { openSqlite } from './sqlite/sqlite-dialect.js';
+
+export interface StoreOptions {
+  /** A SQLite file path, or a `postgres://` / `postgresql://` URL. */
+  readonly location: string;
+  /** PostgreSQL only: the schema to keep the tables in. */
+  readonly schema?: string | undefined;
+  readonly clock?: (() => Date) | undefined;
+}
+
+export interface Store {
+  readonly dialect: StoreDialect;
+  readonly db: Db;
+  readonly writer: LedgerWriter;
+  close(): Promise<void>;
+}
+
+export const isPostgresUrl = (location: string): boolean => /^postgres(ql)?:\/\//i.test(location);
+
+/** Opens the database, brings its tables up to date, and returns the one writer for it. */
+export async function openStore(options: StoreOptions): Promise<Store> {
+  const dialect = isPostgresUrl(options.location)
+    ? await openPostgres({ url: options.location, schema: options.schema })
+    : openSqlite(options.location);
+  try {
+    await migrate(dialect);
+  } catch (error) {
+    await dialect.close();
+    throw error;
+  }
+  const writer = new LedgerWriter(dialect, options.clock);
+  return {
+    dialect,
+    db: dialect.db,
+    writer,
+    async close() {
+      await writer.idle();
+      await dialect.close();
+    },
+  };
+}

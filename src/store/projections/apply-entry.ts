@@ -1,0 +1,46 @@
+import type { TokenCreated, TokenRevoked } from '../../access/entry-payloads.js';
+import type {
+  ExtensionSchemaSet,
+  ModelCreated,
+  ModelUpdated,
+  NamespaceCreated,
+  VersionPublished,
+  VersionRegistered,
+  VersionUpdated,
+} from '../../catalog/entry-payloads.js';
+import type { LedgerEntry } from '../../ledger/entry.js';
+import type { Db } from '../database.js';
+import type { StoreDialect } from '../dialect.js';
+import { projectExtensionSchemaSet, projectNamespaceCreated } from './project-namespace.js';
+import { projectModelCreated, projectModelUpdated } from './project-model.js';
+import { projectTokenCreated, projectTokenRevoked } from './project-token.js';
+import { projectVersionPublished, projectVersionRegistered, projectVersionUpdated } from './project-version.js';
+
+/**
+ * Brings the query tables in step with one entry. This is the only code that
+ * writes them, and it reads nothing but the entry and the tables themselves,
+ * so replaying the ledger into empty tables rebuilds them exactly.
+ */
+export async function applyEntry(tx: Db, dialect: StoreDialect, entry: LedgerEntry): Promise<void> {
+  const payload: unknown = entry.payload;
+  switch (entry.action) {
+    case 'namespace.created':
+      return projectNamespaceCreated(tx, entry, payload as NamespaceCreated);
+    case 'namespace.schema_set':
+      return projectExtensionSchemaSet(tx, entry, payload as ExtensionSchemaSet);
+    case 'model.created':
+      return projectModelCreated(tx, dialect, entry, payload as ModelCreated);
+    case 'model.updated':
+      return projectModelUpdated(tx, dialect, entry, payload as ModelUpdated);
+    case 'version.registered':
+      return projectVersionRegistered(tx, entry, payload as VersionRegistered);
+    case 'version.updated':
+      return projectVersionUpdated(tx, entry, payload as VersionUpdated);
+    case 'version.published':
+      return projectVersionPublished(tx, entry, payload as VersionPublished);
+    case 'token.created':
+      return projectTokenCreated(tx, entry, payload as TokenCreated);
+    case 'token.revoked':
+      return projectTokenRevoked(tx, entry, payload as TokenRevoked);
+  }
+}

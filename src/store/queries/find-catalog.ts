@@ -1,0 +1,87 @@
+import type { Db } from '../database.js';
+import { toModel, toNamespace, toVersion } from './row-mappers.js';
+
+export async function findNamespace(db: Db, name: string) {
+  const row = await db.selectFrom('namespaces').selectAll().where('name', '=', name).executeTakeFirst();
+  if (row === undefined) return undefined;
+  const schemas = await db.selectFrom('extension_schemas').selectAll().where('namespace', '=', name).execute();
+  return toNamespace(row, schemas);
+}
+
+export async function listNamespaces(db: Db, after: string | undefined, limit: number) {
+  let query = db.selectFrom('namespaces').selectAll().orderBy('name').limit(limit + 1);
+  if (after !== undefined) query = query.where('name', '>', after);
+  const rows = await query.execute();
+  const schemas = await db.selectFrom('extension_schemas').selectAll().where('namespace', 'in', rows.length ? rows.map((r) => r.name) : ['']).execute();
+  return rows.map((row) => toNamespace(row, schemas.filter((s) => s.namespace === row.name)));
+}
+
+/** The JSON Schema a namespace set for a kind of record, if any. */
+export async function findExtensionSchema(db: Db, namespace: string, kind: 'model' | 'version'): Promise<object | undefined> {
+  const row = await db
+    .selectFrom('extension_schemas')
+    .select('schema')
+    .where('namespace', '=', namespace)
+    .where('kind', '=', kind)
+    .executeTakeFirst();
+  return row === undefined ? undefined : (JSON.parse(row.schema) as object);
+}
+
+export async function findModel(db: Db, namespace: string, name: string) {
+  const row = await db.selectFrom('models').selectAll().where('namespace', '=', namespace).where('name', '=', name).executeTakeFirst();
+  return row === undefined ? undefined : toModel(row);
+}
+
+export async function findVersion(db: Db, namespace: string, model: string, number: number) {
+  const row = await db
+    .selectFrom('versions')
+    .selectAll()
+    .where('namespace', '=', namespace)
+    .where('model', '=', model)
+    .where('number', '=', number)
+    .executeTakeFirst();
+  return row === undefined ? undefined : toVersion(row);
+}
+
+export async function lastVersionNumber(db: Db, modelId: number): Promise<number> {
+  const row = await db
+    .selectFrom('versions')
+    .select('number')
+    .where('model_id', '=', modelId)
+    .orderBy('number', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.number ?? 0;
+}
+
+export async function latestVersions(db: Db, modelId: number, limit: number) {
+  const rows = await db.selectFrom('versions').selectAll().where('model_id', '=', modelId).orderBy('number', 'desc').limit(limit).execute();
+  return rows.map(toVersion);
+}
+
+/** Extension fields of published records of a kind, for checking a schema change against them. */
+export async function* publishedExtras(db: Db, namespace: string, kind: 'model' | 'version') {
+  if (kind === 'model') {
+    const rows = await db.selectFrom('models').select(['name', 'extra']).where('namespace', '=', namespace).execute();
+    for (const row of rows) yield { urn: `mk:model:${namespace}/${row.name}`, extra: JSON.parse(row.extra) as unknown };
+    return;
+  }
+  let after = -1;
+  for (;;) {
+    const rows = await db
+      .selectFrom('versions')
+      .select(['id', 'model', 'number', 'metadata'])
+      .where('namespace', '=', namespace)
+      .where('status', '!=', 'draft')
+      .where('id', '>', after)
+      .orderBy('id')
+      .limit(1000)
+      .execute();
+    for (const row of rows) {
+      const metadata = JSON.parse(row.metadata) as { extra?: unknown };
+      yield { urn: `mk:version:${namespace}/${row.model}@${row.number}`, extra: metadata.extra ?? {} };
+    }
+    if (rows.length < 1000) return;
+    after = Number(rows[rows.length - 1]!.id);
+  }
+}

@@ -1,0 +1,40 @@
+import type { Model } from '../../catalog/schemas.js';
+import type { Db } from '../database.js';
+import { type StoreDialect, searchTerms } from '../dialect.js';
+import { decodeCursor, type Page, pageFrom } from './cursor.js';
+import { toModel } from './row-mappers.js';
+
+export interface ModelSearch {
+  readonly q?: string | undefined;
+  readonly namespace?: string | undefined;
+  readonly tag?: string | undefined;
+  readonly stage?: string | undefined;
+  readonly riskTier?: string | undefined;
+  readonly owner?: string | undefined;
+  readonly limit: number;
+  readonly cursor?: string | undefined;
+}
+
+/** Models in registration order, filtered; full text matches every term as a word prefix. */
+export async function searchModels(db: Db, dialect: StoreDialect, search: ModelSearch): Promise<Page<Model>> {
+  const after = decodeCursor(search.cursor);
+  let query = db.selectFrom('models').selectAll('models').orderBy('models.id').limit(search.limit + 1);
+  if (after !== undefined) query = query.where('models.id', '>', after);
+  if (search.namespace !== undefined) query = query.where('models.namespace', '=', search.namespace);
+  if (search.stage !== undefined) query = query.where('models.stage', '=', search.stage);
+  if (search.riskTier !== undefined) query = query.where('models.risk_tier', '=', search.riskTier);
+  if (search.tag !== undefined) {
+    const tag = search.tag;
+    query = query.where('models.id', 'in', (eb) => eb.selectFrom('model_tags').select('model_id').where('tag', '=', tag));
+  }
+  if (search.owner !== undefined) {
+    const owner = search.owner;
+    query = query.where('models.id', 'in', (eb) => eb.selectFrom('model_owners').select('model_id').where('owner', '=', owner));
+  }
+  if (search.q !== undefined) {
+    const terms = searchTerms(search.q);
+    if (terms.length > 0) query = query.where(dialect.modelTextMatch(terms));
+  }
+  const rows = await query.execute();
+  return pageFrom(rows.map(toModel), search.limit);
+}

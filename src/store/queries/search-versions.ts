@@ -1,0 +1,33 @@
+import type { ModelVersion } from '../../catalog/schemas.js';
+import type { Db } from '../database.js';
+import { decodeCursor, type Page, pageFrom } from './cursor.js';
+import { toVersion } from './row-mappers.js';
+
+export interface VersionSearch {
+  readonly namespace?: string | undefined;
+  readonly model?: string | undefined;
+  readonly tag?: string | undefined;
+  readonly status?: string | undefined;
+  readonly stage?: string | undefined;
+  readonly license?: string | undefined;
+  readonly limit: number;
+  readonly cursor?: string | undefined;
+}
+
+/** Versions across models, in registration order. */
+export async function searchVersions(db: Db, search: VersionSearch): Promise<Page<ModelVersion>> {
+  const after = decodeCursor(search.cursor);
+  let query = db.selectFrom('versions').selectAll('versions').orderBy('versions.id').limit(search.limit + 1);
+  if (after !== undefined) query = query.where('versions.id', '>', after);
+  if (search.namespace !== undefined) query = query.where('versions.namespace', '=', search.namespace);
+  if (search.model !== undefined) query = query.where('versions.model', '=', search.model);
+  if (search.status !== undefined) query = query.where('versions.status', '=', search.status);
+  if (search.stage !== undefined) query = query.where('versions.stage', '=', search.stage);
+  if (search.license !== undefined) query = query.where('versions.license', '=', search.license);
+  if (search.tag !== undefined) {
+    const tag = search.tag;
+    query = query.where('versions.id', 'in', (eb) => eb.selectFrom('version_tags').select('version_id').where('tag', '=', tag));
+  }
+  const rows = await query.execute();
+  return pageFrom(rows.map(toVersion), search.limit);
+}

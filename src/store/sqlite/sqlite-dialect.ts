@@ -1,0 +1,55 @@
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, SqliteDialect, sql } from 'kysely';
+import type { Database, Db } from '../database.js';
+import type { ModelSearchText, StoreDialect } from '../dialect.js';
+
+/**
+ * Kysely prepares every statement afresh; better-sqlite3 statements are
+ * reusable, so a cache keyed by SQL text removes most per-query overhead.
+ */
+function withStatementCache(database: BetterSqlite3.Database): BetterSqlite3.Database {
+  const cache = new Map<string, BetterSqlite3.Statement>();
+  const prepare = database.prepare.bind(database);
+  return new Proxy(database, {
+    get(target, property, receiver) {
+      if (property !== 'prepare') return Reflect.get(target, property, receiver);
+      return (source: string) => {
+        let statement = cache.get(source);
+        if (statement === undefined) {
+          statement = prepare(source);
+          if (cache.size > 500) cache.clear();
+          cache.set(source, statement);
+        }
+        return statement;
+      };
+    },
+  });
+}
+
+export function openSqlite(file: string): StoreDialect {
+  const raw = new BetterSqlite3(file);
+  // WAL with synchronous=FULL: a commit is on disk before it is acknowledged.
+  raw.pragma('journal_mode = WAL');
+  raw.pragma('synchronous = FULL');
+  raw.pragma('foreign_keys = ON');
+  raw.pragma('busy_timeout = 10000');
+  const db: Db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(raw) }) });
+  return {
+    name: 'sqlite',
+    db,
+    async createModelSearchIndex(target) {
+      await sql`CREATE VIRTUAL TABLE model_fts USING fts5(name, description, tags, tokenize = 'unicode61')`.execute(target);
+    },
+    async indexModel(target, model: ModelSearchText) {
+      await sql`DELETE FROM model_fts WHERE rowid = ${model.id}`.execute(target);
+      await sql`INSERT INTO model_fts (rowid, name, description, tags) VALUES (${model.id}, ${model.name}, ${model.description}, ${model.searchTags})`.execute(target);
+    },
+    modelTextMatch(terms) {
+      const query = terms.map((term) => `"${term}"*`).join(' ');
+      return sql`models.id IN (SELECT rowid FROM model_fts WHERE model_fts MATCH ${query})`;
+    },
+    async close() {
+      await db.destroy();
+    },
+  };
+}
