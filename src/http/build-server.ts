@@ -1,0 +1,107 @@
+import swagger from '@fastify/swagger';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Ajv } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import Fastify, { type FastifyServerOptions } from 'fastify';
+import type { Authorizer } from '../access/authorizer.js';
+import type { TokenService } from '../access/token-service.js';
+import type { BlobStore } from '../artifacts/blob-store.js';
+import type { CatalogService } from '../catalog/catalog-service.js';
+import { errorCatalog } from '../errors/codes.js';
+import { RegistryError } from '../errors/registry-error.js';
+import type { Store } from '../store/open-store.js';
+import type { App, RouteDeps } from './app-types.js';
+import { guardRequest } from './authenticate.js';
+import { sendProblem } from './problem.js';
+import { blobRoutes } from './routes/blob-routes.js';
+import { ProblemSchema } from './routes/common-schemas.js';
+import { healthRoutes } from './routes/health-routes.js';
+import { ledgerRoutes } from './routes/ledger-routes.js';
+import { modelRoutes } from './routes/model-routes.js';
+import { namespaceRoutes } from './routes/namespace-routes.js';
+import { tokenRoutes } from './routes/token-routes.js';
+import { versionRoutes } from './routes/version-routes.js';
+
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv) => Ajv;
+
+export interface ServerDeps {
+  readonly store: Store;
+  readonly blobs: BlobStore;
+  readonly catalog: CatalogService;
+  readonly tokens: TokenService;
+  readonly authorizer: Authorizer;
+  readonly version: string;
+  readonly logger?: FastifyServerOptions['logger'];
+  /** JSON bodies; blobs have their own limit. */
+  readonly bodyLimit?: number;
+  readonly maxBlobBytes?: number;
+}
+
+/*
+ * Two validators: bodies are checked strictly (no coercion, unknown fields
+ * refused); query strings and path parameters arrive as text, so numbers and
+ * booleans there are coerced. Neither ever strips fields silently.
+ */
+function validators() {
+  const base = { allErrors: false, removeAdditional: false, useDefaults: true, strict: false } as const;
+  const strict = addFormats(new Ajv({ ...base, coerceTypes: false }));
+  const coercing = addFormats(new Ajv({ ...base, coerceTypes: 'array' }));
+  return ({ schema, httpPart }: { schema: object; httpPart?: string }) =>
+    (httpPart === 'body' ? strict : coercing).compile(schema);
+}
+
+export async function buildServer(deps: ServerDeps): Promise<App> {
+  const app = Fastify({
+    logger: deps.logger ?? false,
+    bodyLimit: deps.bodyLimit ?? 1024 * 1024,
+    routerOptions: { maxParamLength: 200 },
+    return503OnClosing: true,
+    forceCloseConnections: true,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  app.setValidatorCompiler(validators());
+  app.addSchema(ProblemSchema);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'ModelKeep',
+        version: deps.version,
+        description: `AI model registry and governance API. Errors are RFC 9457 problems whose \`code\` is one of: ${Object.keys(errorCatalog).join(', ')}.`,
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+
+  app.decorateRequest('principal', undefined as never);
+  app.setErrorHandler((error, request, reply) => sendProblem(request, reply, error));
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(request, reply, new RegistryError('not_found', `No route ${request.method} ${request.url.split('?')[0]}`)),
+  );
+  app.addHook('onRoute', (route) => {
+    if (route.config?.guard === undefined && !route.url.startsWith('/documentation')) {
+      throw new Error(`route ${route.method} ${route.url} declares no guard`);
+    }
+  });
+  // onRequest: before any body is read, so an unauthenticated client cannot make the server parse or store anything.
+  app.addHook('onRequest', async (request) => guardRequest(request, deps.tokens, deps.authorizer));
+
+  const routeDeps: RouteDeps = {
+    store: deps.store,
+    blobs: deps.blobs,
+    catalog: deps.catalog,
+    tokens: deps.tokens,
+    authorizer: deps.authorizer,
+    limits: { maxBlobBytes: deps.maxBlobBytes ?? 64 * 1024 ** 3 },
+  };
+  healthRoutes(app, routeDeps);
+  namespaceRoutes(app, routeDeps);
+  modelRoutes(app, routeDeps);
+  versionRoutes(app, routeDeps);
+  blobRoutes(app, routeDeps);
+  ledgerRoutes(app, routeDeps);
+  tokenRoutes(app, routeDeps);
+  app.get('/api/v1/openapi.json', { config: { guard: { public: true } }, schema: { hide: true } }, async () => app.swagger());
+  return app;
+}

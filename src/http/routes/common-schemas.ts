@@ -1,0 +1,24 @@
+import { Type } from '@sinclair/typebox';
+import { NameSchema } from '../../catalog/schemas.js';
+
+export const ModelParams = Type.Object({ ns: NameSchema, name: NameSchema });
+export const VersionParams = Type.Object({ ns: NameSchema, name: NameSchema, n: Type.Integer({ minimum: 1 }) });
+export const Limit = Type.Integer({ minimum: 1, maximum: 500, default: 50 });
+export const Cursor = Type.String({ maxLength: 200 });
+
+export const ProblemSchema = Type.Object(
+  {
+    type: Type.String(),
+    title: Type.String(),
+    status: Type.Integer(),
+    detail: Type.String(),
+    instance: Type.String(),
+    code: Type.String({ description: 'Stable machine-readable error code' }),
+  },
+  { additionalProperties: true, $id: 'Problem' },
+);
+
+/** Error answers every route may give, for the API document. */
+export const problemResponses = {
+  '4XX': { description: 'RFC 9457 problem', content: { 'application/problem+json': { schema: { $ref: 'Problem#' } } } },
+} as const;

@@ -1,0 +1,77 @@
+import { Type } from '@sinclair/typebox';
+import { CreateModelSchema, ModelSchema, NameSchema, OwnerSchema, TagSchema, UpdateModelSchema, pageOf, riskTiers, stages } from '../../catalog/schemas.js';
+import { RegistryError } from '../../errors/registry-error.js';
+import { searchModels } from '../../store/queries/search-models.js';
+import type { App, RouteDeps } from '../app-types.js';
+import { sendWrite, writeContext } from '../write-reply.js';
+import { Cursor, Limit, ModelParams } from './common-schemas.js';
+
+const tags = ['models'];
+const literalUnion = (values: readonly string[]) => Type.Union(values.map((v) => Type.Literal(v)));
+
+const ModelQuery = Type.Object(
+  {
+    q: Type.Optional(Type.String({ maxLength: 200, description: 'Full text over name, description and tags; every word must match (as a prefix)' })),
+    namespace: Type.Optional(NameSchema),
+    tag: Type.Optional(TagSchema),
+    stage: Type.Optional(literalUnion(stages)),
+    riskTier: Type.Optional(literalUnion(riskTiers)),
+    owner: Type.Optional(OwnerSchema),
+    asOf: Type.Optional(Type.String({ format: 'date-time', description: 'Not yet supported: answers 400 until history is kept' })),
+    limit: Limit,
+    cursor: Type.Optional(Cursor),
+  },
+  { additionalProperties: false },
+);
+
+export function modelRoutes(app: App, { catalog, store }: RouteDeps): void {
+  app.post(
+    '/api/v1/models',
+    { config: { guard: { action: 'model.create' } }, schema: { tags, summary: 'Create a model', body: CreateModelSchema, response: { 201: ModelSchema } } },
+    async (request, reply) => {
+      const outcome = await catalog.createModel(writeContext(request, 201), request.body);
+      return sendWrite(reply, outcome, 201, `/api/v1/models/${outcome.result.namespace}/${outcome.result.name}`);
+    },
+  );
+
+  app.get(
+    '/api/v1/models',
+    { config: { guard: { action: 'catalog.read' } }, schema: { tags, summary: 'Search models', querystring: ModelQuery, response: { 200: pageOf(ModelSchema) } } },
+    async (request) => {
+      const { asOf, ...search } = request.query;
+      if (asOf !== undefined) throw new RegistryError('invalid_request', 'asOf is not supported yet: this registry does not keep projection history');
+      return searchModels(store.db, store.dialect, search);
+    },
+  );
+
+  app.get(
+    '/api/v1/models/:ns/:name',
+    { config: { guard: { action: 'catalog.read' } }, schema: { tags, summary: 'One model with its latest versions', params: ModelParams, response: { 200: ModelSchema } } },
+    async (request, reply) => {
+      const model = await catalog.getModel(request.params.ns, request.params.name);
+      reply.header('etag', `"r${model.revision}"`);
+      return model;
+    },
+  );
+
+  app.patch(
+    '/api/v1/models/:ns/:name',
+    {
+      config: { guard: { action: 'model.update' } },
+      schema: {
+        tags,
+        summary: 'Change mutable model metadata',
+        description: 'Send If-Match with the ETag you read to refuse the change if someone else changed the model meanwhile.',
+        params: ModelParams,
+        headers: Type.Object({ 'if-match': Type.Optional(Type.String({ maxLength: 200 })) }),
+        body: UpdateModelSchema,
+        response: { 200: ModelSchema },
+      },
+    },
+    async (request, reply) => {
+      const { ns, name } = request.params;
+      const outcome = await catalog.updateModel(writeContext(request, 200), ns, name, request.body, request.headers['if-match']);
+      return sendWrite(reply, outcome, 200);
+    },
+  );
+}

@@ -1,0 +1,128 @@
+import { Type } from '@sinclair/typebox';
+import {
+  ModelVersionSchema,
+  NameSchema,
+  PublishVersionSchema,
+  RegisterVersionSchema,
+  TagSchema,
+  UpdateVersionSchema,
+  pageOf,
+  stages,
+  versionStatuses,
+} from '../../catalog/schemas.js';
+import { RegistryError } from '../../errors/registry-error.js';
+import { searchVersions } from '../../store/queries/search-versions.js';
+import type { App, RouteDeps } from '../app-types.js';
+import { sendWrite, writeContext } from '../write-reply.js';
+import { Cursor, Limit, ModelParams, VersionParams } from './common-schemas.js';
+
+const tags = ['versions'];
+const literalUnion = (values: readonly string[]) => Type.Union(values.map((v) => Type.Literal(v)));
+
+const VersionQuery = Type.Object(
+  {
+    namespace: Type.Optional(NameSchema),
+    model: Type.Optional(Type.String({ pattern: '^([a-z0-9][a-z0-9._-]{0,62}/)?[a-z0-9][a-z0-9._-]{0,62}$', description: 'name, or namespace/name' })),
+    tag: Type.Optional(TagSchema),
+    status: Type.Optional(literalUnion(versionStatuses)),
+    stage: Type.Optional(literalUnion(stages)),
+    license: Type.Optional(Type.String({ maxLength: 500 })),
+    asOf: Type.Optional(Type.String({ format: 'date-time', description: 'Not yet supported: answers 400 until history is kept' })),
+    limit: Limit,
+    cursor: Type.Optional(Cursor),
+  },
+  { additionalProperties: false },
+);
+
+const ModelVersionsQuery = Type.Object(
+  { status: Type.Optional(literalUnion(versionStatuses)), limit: Limit, cursor: Type.Optional(Cursor) },
+  { additionalProperties: false },
+);
+
+export function versionRoutes(app: App, { catalog, store }: RouteDeps): void {
+  app.post(
+    '/api/v1/models/:ns/:name/versions',
+    {
+      config: { guard: { action: 'version.register' } },
+      schema: {
+        tags,
+        summary: 'Register a version; the server assigns its number',
+        description: 'Every blob in the manifest must already be uploaded. Send Idempotency-Key so a retry does not register twice.',
+        params: ModelParams,
+        body: RegisterVersionSchema,
+        response: { 201: ModelVersionSchema },
+      },
+    },
+    async (request, reply) => {
+      const { ns, name } = request.params;
+      const outcome = await catalog.registerVersion(writeContext(request, 201), ns, name, request.body);
+      return sendWrite(reply, outcome, 201, `/api/v1/models/${ns}/${name}/versions/${outcome.result.number}`);
+    },
+  );
+
+  app.get(
+    '/api/v1/models/:ns/:name/versions',
+    { config: { guard: { action: 'catalog.read' } }, schema: { tags, summary: "A model's versions, oldest first", params: ModelParams, querystring: ModelVersionsQuery, response: { 200: pageOf(ModelVersionSchema) } } },
+    async (request) => {
+      await catalog.getModel(request.params.ns, request.params.name, 0);
+      return searchVersions(store.db, { ...request.query, namespace: request.params.ns, model: request.params.name });
+    },
+  );
+
+  app.get(
+    '/api/v1/models/:ns/:name/versions/:n',
+    { config: { guard: { action: 'catalog.read' } }, schema: { tags, summary: 'One version', params: VersionParams, response: { 200: ModelVersionSchema } } },
+    async (request, reply) => {
+      const { ns, name, n } = request.params;
+      const version = await catalog.getVersion({ namespace: ns, model: name, number: n });
+      reply.header('etag', `"r${version.revision}"`);
+      return version;
+    },
+  );
+
+  app.patch(
+    '/api/v1/models/:ns/:name/versions/:n',
+    {
+      config: { guard: { action: 'version.update' } },
+      schema: {
+        tags,
+        summary: "Change a draft's manifest or metadata",
+        description: 'Requires If-Match with the ETag last read. A published version answers 409 `immutable`.',
+        params: VersionParams,
+        headers: Type.Object({ 'if-match': Type.Optional(Type.String({ maxLength: 200 })) }),
+        body: UpdateVersionSchema,
+        response: { 200: ModelVersionSchema },
+      },
+    },
+    async (request, reply) => {
+      const { ns, name, n } = request.params;
+      const outcome = await catalog.updateVersion(writeContext(request, 200), { namespace: ns, model: name, number: n }, request.body, request.headers['if-match']);
+      return sendWrite(reply, outcome, 200);
+    },
+  );
+
+  app.post(
+    '/api/v1/models/:ns/:name/versions/:n/publish',
+    {
+      config: { guard: { action: 'version.publish' } },
+      schema: { tags, summary: 'Publish a draft: from then on it never changes', params: VersionParams, body: Type.Optional(PublishVersionSchema), response: { 200: ModelVersionSchema } },
+    },
+    async (request, reply) => {
+      const { ns, name, n } = request.params;
+      const outcome = await catalog.publishVersion(writeContext(request, 200), { namespace: ns, model: name, number: n }, request.body?.reason);
+      return sendWrite(reply, outcome, 200);
+    },
+  );
+
+  app.get(
+    '/api/v1/versions',
+    { config: { guard: { action: 'catalog.read' } }, schema: { tags, summary: 'Search versions across models', querystring: VersionQuery, response: { 200: pageOf(ModelVersionSchema) } } },
+    async (request) => {
+      const { asOf, model, ...rest } = request.query;
+      if (asOf !== undefined) throw new RegistryError('invalid_request', 'asOf is not supported yet: this registry does not keep projection history');
+      const [namespace, name] = model?.includes('/') ? model.split('/') : [rest.namespace, model];
+      if (rest.namespace !== undefined && namespace !== rest.namespace) return { items: [], nextCursor: null };
+      return searchVersions(store.db, { ...rest, namespace, model: name });
+    },
+  );
+}

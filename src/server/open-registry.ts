@@ -1,0 +1,77 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DefaultAuthorizer } from '../access/authorizer.js';
+import { TokenService } from '../access/token-service.js';
+import { FsBlobStore } from '../artifacts/fs-blob-store.js';
+import { CatalogService } from '../catalog/catalog-service.js';
+import { buildServer } from '../http/build-server.js';
+import type { App } from '../http/app-types.js';
+import { type Store, openStore } from '../store/open-store.js';
+import type { RegistryConfig } from './registry-config.js';
+import { packageVersion } from './package-version.js';
+
+export interface Registry {
+  readonly store: Store;
+  readonly blobs: FsBlobStore;
+  readonly catalog: CatalogService;
+  readonly tokens: TokenService;
+  /** Set on the first start: the admin token, to be shown once. */
+  readonly bootstrap: { token: string; generated: boolean } | undefined;
+  close(): Promise<void>;
+}
+
+/** Opens (creating on first use) the data directory, database and blob store. */
+export async function openRegistry(config: RegistryConfig): Promise<Registry> {
+  await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+  const store = await openStore({ location: config.db ?? join(config.dataDir, 'modelkeep.db'), schema: config.dbSchema });
+  try {
+    const blobs = new FsBlobStore(join(config.dataDir, 'blobs'));
+    await blobs.init();
+    const tokens = new TokenService(store);
+    const bootstrap = await tokens.bootstrap(config.adminToken);
+    return { store, blobs, catalog: new CatalogService(store, blobs), tokens, bootstrap, close: () => store.close() };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}
+
+export interface RunningServer {
+  readonly registry: Registry;
+  readonly app: App;
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/** Opens the registry and serves its API until closed. */
+export async function startServer(config: RegistryConfig): Promise<RunningServer> {
+  const registry = await openRegistry(config);
+  try {
+    const app = await buildServer({
+      store: registry.store,
+      blobs: registry.blobs,
+      catalog: registry.catalog,
+      tokens: registry.tokens,
+      authorizer: new DefaultAuthorizer(),
+      version: packageVersion(),
+      logger: config.log ? { level: 'info' } : false,
+      maxBlobBytes: config.maxBlobBytes,
+    });
+    await app.listen({ host: config.host, port: config.port });
+    const address = app.server.address();
+    const port = typeof address === 'object' && address !== null ? address.port : config.port;
+    const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+    return {
+      registry,
+      app,
+      url: `http://${host}:${port}`,
+      async close() {
+        await app.close();
+        await registry.close();
+      },
+    };
+  } catch (error) {
+    await registry.close();
+    throw error;
+  }
+}

@@ -1,0 +1,36 @@
+import { resolve } from 'node:path';
+
+export interface RegistryConfig {
+  /** Holds the SQLite database (unless `db` names PostgreSQL) and the blobs. */
+  readonly dataDir: string;
+  /** A `postgres://` URL; when absent the embedded SQLite file in `dataDir` is used. */
+  readonly db?: string | undefined;
+  /** PostgreSQL schema to use instead of `public`. */
+  readonly dbSchema?: string | undefined;
+  readonly host: string;
+  readonly port: number;
+  /** On first start only: the admin token to accept instead of generating one. */
+  readonly adminToken?: string | undefined;
+  readonly maxBlobBytes?: number | undefined;
+  readonly log?: boolean | undefined;
+}
+
+export const DEFAULT_PORT = 8080;
+export const DEFAULT_HOST = '127.0.0.1';
+
+/** Flags win over the environment, which wins over the defaults. */
+export function resolveConfig(
+  flags: { data?: string | undefined; db?: string | undefined; port?: string | number | undefined; host?: string | undefined },
+  env: NodeJS.ProcessEnv = process.env,
+): RegistryConfig {
+  const portText = flags.port ?? env.MODELKEEP_PORT ?? DEFAULT_PORT;
+  const port = Number(portText);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a TCP port number, not ${JSON.stringify(portText)}`);
+  return {
+    dataDir: resolve(flags.data ?? env.MODELKEEP_DATA ?? 'data'),
+    db: flags.db ?? env.MODELKEEP_DB,
+    host: flags.host ?? env.MODELKEEP_HOST ?? DEFAULT_HOST,
+    port,
+    adminToken: env.MODELKEEP_ADMIN_TOKEN,
+  };
+}
