@@ -7,6 +7,8 @@ const BEARER = /^Bearer ([\x21-\x7e]{1,512})$/i;
 
 /** Default deny: a request passes only if its route is public or its token and action check out. */
 export async function guardRequest(request: FastifyRequest, tokens: TokenService, authorizer: Authorizer): Promise<void> {
+  // No route matched: the not-found answer reveals nothing the public API document does not.
+  if (request.is404) return;
   const guard = request.routeOptions.config.guard;
   if (guard === undefined) throw new RegistryError('internal', 'This route declares no access rule');
   if ('public' in guard) return;

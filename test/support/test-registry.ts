@@ -1,0 +1,106 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type RunningServer, startServer } from '../../src/server/open-registry.js';
+import { dropSchema, postgresUnavailable, testPostgresUrl, uniqueSchemaName } from './postgres.js';
+
+export type DialectName = 'sqlite' | 'postgres';
+
+/** Both dialects; the PostgreSQL one is skipped (outside CI) when no server answers. */
+export const dialects: readonly { name: DialectName; skip: boolean }[] = [
+  { name: 'sqlite', skip: false },
+  { name: 'postgres', skip: (await postgresUnavailable()) !== undefined },
+];
+
+export interface TestRegistry {
+  readonly server: RunningServer;
+  readonly url: string;
+  readonly adminToken: string;
+  readonly dataDir: string;
+  readonly dialect: DialectName;
+  readonly schema: string | undefined;
+  /** Calls the API as admin (or with the given token), JSON in and out. */
+  api(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<ApiResponse>;
+  close(): Promise<void>;
+}
+
+export interface ApiResponse {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly body: any;
+}
+
+export interface StartOptions {
+  readonly maxBlobBytes?: number;
+  /** Reuse a data directory / schema, e.g. to test a restart. */
+  readonly dataDir?: string;
+  readonly schema?: string;
+  readonly adminToken?: string;
+}
+
+export async function startTestRegistry(dialect: DialectName, options: StartOptions = {}): Promise<TestRegistry> {
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'mk-test-')));
+  const schema = dialect === 'postgres' ? (options.schema ?? uniqueSchemaName()) : undefined;
+  const adminToken = options.adminToken ?? `mk_test_${randomBytes(24).toString('hex')}`;
+  const server = await startServer({
+    dataDir,
+    db: dialect === 'postgres' ? testPostgresUrl : undefined,
+    dbSchema: schema,
+    host: '127.0.0.1',
+    port: 0,
+    adminToken,
+    maxBlobBytes: options.maxBlobBytes,
+  });
+  const api = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse> => {
+    const response = await fetch(server.url + path, {
+      method,
+      headers: {
+        authorization: `Bearer ${adminToken}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...headers,
+      },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await response.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text === '' ? undefined : JSON.parse(text);
+    } catch {
+      // not JSON: keep the text
+    }
+    return { status: response.status, headers: response.headers, body: parsed };
+  };
+  return {
+    server,
+    url: server.url,
+    adminToken,
+    dataDir,
+    dialect,
+    schema,
+    api,
+    async close() {
+      await server.close();
+    },
+  };
+}
+
+/** Removes what a test registry left: its data directory and PostgreSQL schema. */
+export async function discardTestRegistry(registry: TestRegistry): Promise<void> {
+  await registry.close().catch(() => undefined);
+  await rm(registry.dataDir, { recursive: true, force: true });
+  if (registry.schema !== undefined) await dropSchema(registry.schema);
+}
+
+export async function uploadBlob(registry: TestRegistry, content: string | Buffer): Promise<{ digest: string; size: number }> {
+  const bytes = typeof content === 'string' ? Buffer.from(content) : content;
+  const { createHash } = await import('node:crypto');
+  const digest = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+  const response = await fetch(`${registry.url}/api/v1/blobs/${digest}`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${registry.adminToken}`, 'content-type': 'application/octet-stream' },
+    body: bytes,
+  });
+  if (response.status !== 201 && response.status !== 200) throw new Error(`upload failed: ${response.status} ${await response.text()}`);
+  return { digest, size: bytes.length };
+}
