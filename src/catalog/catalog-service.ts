@@ -24,6 +24,7 @@ import type {
   VersionMetadata,
 } from './schemas.js';
 import { checkVersionMetadata } from './validate-metadata.js';
+import { registeredVersion } from './registered-version.js';
 
 /** Who asks, and the retry key of the request if it carried one. */
 export interface WriteContext {
@@ -46,6 +47,8 @@ const strip = <T extends { id: number }>({ id: _id, ...rest }: T): Omit<T, 'id'>
  * depends on state is decided inside the writer's transaction.
  */
 export class CatalogService {
+  private readonly knownBlobSizes = new Map<Digest, number>();
+
   constructor(
     private readonly store: Store,
     private readonly blobs: BlobStore,
@@ -104,17 +107,14 @@ export class CatalogService {
     const { manifest: rawManifest, ...metadata } = command;
     const manifest = await this.checkManifest(rawManifest);
     checkVersionMetadata(metadata);
-    let number = 0;
     return this.store.writer.write({
       ...ctx,
       decide: async (tx) => {
-        const found = await q.findModel(tx, namespace, model);
-        if (found !== undefined) checkExtra(await q.findExtensionSchema(tx, namespace, 'version'), metadata.extra, 'extra');
-        const lastNumber = found === undefined ? 0 : await q.lastVersionNumber(tx, found.id);
-        number = lastNumber + 1;
-        return [decideRegisterVersion(manifest, metadata, { model: found, label: `${namespace}/${model}`, lastNumber })];
+        const target = await q.findRegistrationTarget(tx, namespace, model);
+        if (target !== undefined) checkExtra(target.versionSchema, metadata.extra, 'extra');
+        return [decideRegisterVersion(manifest, metadata, { model: target?.model, label: `${namespace}/${model}`, lastNumber: target?.lastNumber ?? 0 })];
       },
-      respond: async (tx) => strip((await q.findVersion(tx, namespace, model, number))!),
+      respond: async (_tx, entries) => registeredVersion(entries[0]!),
     });
   }
 
@@ -181,21 +181,36 @@ export class CatalogService {
   /** Paths safe, every blob present and of the declared size. */
   private async checkManifest(entries: readonly ManifestEntryInput[]): Promise<NormalisedManifest> {
     const manifest = normaliseManifest(entries);
-    const digests = [...new Set(manifest.map((e) => e.sha256))] as Digest[];
-    const missing = await this.blobs.missing(digests);
+    const sizes = new Map<Digest, number | undefined>();
+    for (const entry of manifest) {
+      if (!sizes.has(entry.sha256)) sizes.set(entry.sha256, await this.blobSize(entry.sha256));
+    }
+    const missing = [...sizes].filter(([, size]) => size === undefined).map(([digest]) => digest);
     if (missing.length > 0) {
       throw new RegistryError('blobs_missing', `${missing.length} blob(s) named in the manifest are not uploaded yet: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}. Upload them with PUT /api/v1/blobs/{digest} first.`, {
         extensions: { missing },
       });
     }
     for (const entry of manifest) {
-      const stat = await this.blobs.stat(entry.sha256);
-      if (stat !== undefined && stat.size !== entry.size) {
-        throw new RegistryError('size_mismatch', `${entry.path} is declared as ${entry.size} bytes but blob ${entry.sha256} holds ${stat.size}`, {
-          extensions: { path: entry.path, declared: entry.size, stored: stat.size },
+      const stored = sizes.get(entry.sha256)!;
+      if (stored !== entry.size) {
+        throw new RegistryError('size_mismatch', `${entry.path} is declared as ${entry.size} bytes but blob ${entry.sha256} holds ${stored}`, {
+          extensions: { path: entry.path, declared: entry.size, stored },
         });
       }
     }
     return manifest;
+  }
+
+  /** Blobs never change, so a size once seen is remembered (bounded); absence is always asked again. */
+  private async blobSize(digest: Digest): Promise<number | undefined> {
+    const known = this.knownBlobSizes.get(digest);
+    if (known !== undefined) return known;
+    const stat = await this.blobs.stat(digest);
+    if (stat !== undefined) {
+      if (this.knownBlobSizes.size >= 100_000) this.knownBlobSizes.clear();
+      this.knownBlobSizes.set(digest, stat.size);
+    }
+    return stat?.size;
   }
 }

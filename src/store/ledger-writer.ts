@@ -102,6 +102,13 @@ export class LedgerWriter {
       for (const pending of batch) pending.reject(error);
       return;
     }
+    try {
+      await this.dialect.syncCommitted();
+    } catch (cause) {
+      const error = new RegistryError('unavailable', 'The change was committed but could not be confirmed on disk; retry with the same Idempotency-Key to learn its outcome.', { cause });
+      for (const pending of batch) pending.reject(error);
+      return;
+    }
     for (const done of settle) done();
   }
 

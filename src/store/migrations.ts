@@ -109,6 +109,8 @@ function coreSchema(dialect: StoreDialect): Migration {
         .execute();
       await db.schema.createIndex('versions_namespace_idx').on('versions').columns(['namespace', 'id']).execute();
       await db.schema.createIndex('versions_model_idx').on('versions').columns(['namespace', 'model', 'id']).execute();
+      await db.schema.createIndex('versions_ref_uq').on('versions').columns(['namespace', 'model', 'number']).unique().execute();
+      await db.schema.createIndex('versions_namespace_status_idx').on('versions').columns(['namespace', 'status', 'id']).execute();
       await db.schema.createIndex('versions_status_idx').on('versions').columns(['status', 'id']).execute();
       await db.schema.createIndex('versions_stage_idx').on('versions').columns(['stage', 'id']).execute();
       await db.schema.createIndex('versions_license_idx').on('versions').columns(['license', 'id']).execute();

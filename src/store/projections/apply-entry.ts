@@ -5,7 +5,6 @@ import type {
   ModelUpdated,
   NamespaceCreated,
   VersionPublished,
-  VersionRegistered,
   VersionUpdated,
 } from '../../catalog/entry-payloads.js';
 import type { LedgerEntry } from '../../ledger/entry.js';
@@ -33,7 +32,7 @@ export async function applyEntry(tx: Db, dialect: StoreDialect, entry: LedgerEnt
     case 'model.updated':
       return projectModelUpdated(tx, dialect, entry, payload as ModelUpdated);
     case 'version.registered':
-      return projectVersionRegistered(tx, entry, payload as VersionRegistered);
+      return projectVersionRegistered(tx, entry);
     case 'version.updated':
       return projectVersionUpdated(tx, entry, payload as VersionUpdated);
     case 'version.published':

@@ -1,4 +1,5 @@
-import type { VersionPublished, VersionRegistered, VersionUpdated } from '../../catalog/entry-payloads.js';
+import { registeredVersion } from '../../catalog/registered-version.js';
+import type { VersionPublished, VersionUpdated } from '../../catalog/entry-payloads.js';
 import type { LedgerEntry } from '../../ledger/entry.js';
 import type { Db } from '../database.js';
 
@@ -20,36 +21,32 @@ async function versionKey(tx: Db, payload: { namespace: string; model: string; n
   return Number(row.id);
 }
 
-export async function projectVersionRegistered(tx: Db, entry: LedgerEntry, payload: VersionRegistered): Promise<void> {
-  const model = await tx
-    .selectFrom('models')
-    .select('id')
-    .where('namespace', '=', payload.namespace)
-    .where('name', '=', payload.model)
-    .executeTakeFirstOrThrow();
+export async function projectVersionRegistered(tx: Db, entry: LedgerEntry): Promise<void> {
+  const version = registeredVersion(entry);
   await tx
     .insertInto('versions')
-    .values({
+    .values((eb) => ({
       id: entry.seq,
-      model_id: model.id,
-      namespace: payload.namespace,
-      model: payload.model,
-      number: payload.number,
-      status: 'draft',
-      stage: 'concept',
-      artifact_digest: payload.artifactDigest,
-      license: payload.metadata.license ?? null,
-      metadata: JSON.stringify(payload.metadata),
-      manifest: JSON.stringify(payload.manifest),
-      created_at: entry.at,
-      created_by: entry.actor,
-      updated_at: entry.at,
+      model_id: eb.selectFrom('models').select('id').where('namespace', '=', version.namespace).where('name', '=', version.model),
+      namespace: version.namespace,
+      model: version.model,
+      number: version.number,
+      status: version.status,
+      stage: version.stage,
+      artifact_digest: version.artifactDigest,
+      license: version.metadata.license ?? null,
+      metadata: JSON.stringify(version.metadata),
+      manifest: JSON.stringify(version.manifest),
+      created_at: version.createdAt,
+      created_by: version.createdBy,
+      updated_at: version.updatedAt,
       published_at: null,
       published_by: null,
-      revision: 1,
-    })
+      revision: version.revision,
+    }))
     .execute();
-  await replaceTags(tx, entry.seq, payload.metadata.tags);
+  const tags = version.metadata.tags ?? [];
+  if (tags.length > 0) await tx.insertInto('version_tags').values(tags.map((tag) => ({ version_id: entry.seq, tag }))).execute();
 }
 
 export async function projectVersionUpdated(tx: Db, entry: LedgerEntry, payload: VersionUpdated): Promise<void> {

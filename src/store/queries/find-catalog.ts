@@ -43,6 +43,32 @@ export async function findVersion(db: Db, namespace: string, model: string, numb
   return row === undefined ? undefined : toVersion(row);
 }
 
+/** What registering a version needs, in one round trip: the model, its last number, the namespace's version schema. */
+export async function findRegistrationTarget(db: Db, namespace: string, name: string) {
+  const row = await db
+    .selectFrom('models')
+    .selectAll('models')
+    .select((eb) => [
+      eb.selectFrom('versions').select((inner) => inner.fn.max('versions.number').as('n')).whereRef('versions.model_id', '=', 'models.id').as('last_number'),
+      eb
+        .selectFrom('extension_schemas')
+        .select('schema')
+        .where('extension_schemas.namespace', '=', namespace)
+        .where('extension_schemas.kind', '=', 'version')
+        .as('version_schema'),
+    ])
+    .where('models.namespace', '=', namespace)
+    .where('models.name', '=', name)
+    .executeTakeFirst();
+  if (row === undefined) return undefined;
+  const { last_number, version_schema, ...model } = row;
+  return {
+    model: toModel(model),
+    lastNumber: last_number === null ? 0 : Number(last_number),
+    versionSchema: version_schema === null ? undefined : (JSON.parse(version_schema) as object),
+  };
+}
+
 export async function lastVersionNumber(db: Db, modelId: number): Promise<number> {
   const row = await db
     .selectFrom('versions')

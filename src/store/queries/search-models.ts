@@ -24,12 +24,10 @@ export async function searchModels(db: Db, dialect: StoreDialect, search: ModelS
   if (search.stage !== undefined) query = query.where('models.stage', '=', search.stage);
   if (search.riskTier !== undefined) query = query.where('models.risk_tier', '=', search.riskTier);
   if (search.tag !== undefined) {
-    const tag = search.tag;
-    query = query.where('models.id', 'in', (eb) => eb.selectFrom('model_tags').select('model_id').where('tag', '=', tag));
+    query = query.innerJoin('model_tags', 'model_tags.model_id', 'models.id').where('model_tags.tag', '=', search.tag);
   }
   if (search.owner !== undefined) {
-    const owner = search.owner;
-    query = query.where('models.id', 'in', (eb) => eb.selectFrom('model_owners').select('model_id').where('owner', '=', owner));
+    query = query.innerJoin('model_owners', 'model_owners.model_id', 'models.id').where('model_owners.owner', '=', search.owner);
   }
   if (search.q !== undefined) {
     const terms = searchTerms(search.q);

@@ -25,8 +25,8 @@ export async function searchVersions(db: Db, search: VersionSearch): Promise<Pag
   if (search.stage !== undefined) query = query.where('versions.stage', '=', search.stage);
   if (search.license !== undefined) query = query.where('versions.license', '=', search.license);
   if (search.tag !== undefined) {
-    const tag = search.tag;
-    query = query.where('versions.id', 'in', (eb) => eb.selectFrom('version_tags').select('version_id').where('tag', '=', tag));
+    // Driving the query from the tag index keeps it proportional to the page, not to the tag's popularity.
+    query = query.innerJoin('version_tags', 'version_tags.version_id', 'versions.id').where('version_tags.tag', '=', search.tag);
   }
   const rows = await query.execute();
   return pageFrom(rows.map(toVersion), search.limit);
