@@ -1,0 +1,8 @@
+/** The ModelKeep TypeScript SDK. */
+export { ModelKeepClient, type ModelKeepClientOptions } from './modelkeep-client.js';
+export { ModelKeepApiError, type ApiErrorCode } from './api-error.js';
+export type { CallOptions, WriteOptions } from './transport.js';
+export type { BlobDownload, PutBlobOptions } from './blobs-api.js';
+export type { IfMatch } from './if-match.js';
+export { parseModelRef, parseVersionRef, formatModelRef, formatVersionRef } from './refs.js';
+export type * from './types.js';

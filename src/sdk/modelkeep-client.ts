@@ -1,0 +1,92 @@
+import { packageVersion } from '../server/package-version.js';
+import { BlobsApi } from './blobs-api.js';
+import { LedgerApi } from './ledger-api.js';
+import { ModelsApi } from './models-api.js';
+import { NamespacesApi } from './namespaces-api.js';
+import { type RetryPolicy, defaultRetryPolicy } from './retry-policy.js';
+import { TokensApi } from './tokens-api.js';
+import { type CallOptions, Transport } from './transport.js';
+import type { WhoAmI } from './types.js';
+import { VersionsApi } from './versions-api.js';
+
+export interface ModelKeepClientOptions {
+  /** Where the server listens, e.g. `http://127.0.0.1:8080`. */
+  readonly baseUrl: string;
+  /** Bearer token; without one only health checks succeed. */
+  readonly token?: string | undefined;
+  /** Bounds each call (for blob transfers, the wait for the answer to start); default 30 s. */
+  readonly timeoutMs?: number | undefined;
+  /**
+   * Extra attempts for calls that are safe to repeat (GET, HEAD, a POST with
+   * an Idempotency-Key, a blob upload from a file) after a connection error,
+   * a timeout or a 503; default 2.
+   */
+  readonly retries?: number | undefined;
+  /** Replaces the global fetch (tests, proxies). */
+  readonly fetch?: typeof globalThis.fetch | undefined;
+}
+
+/**
+ * A typed client for the ModelKeep REST API (`/api/v1`).
+ *
+ * Every failure is a {@link ModelKeepApiError} carrying the server's RFC 9457
+ * problem; branch on its `code`.
+ *
+ * @example
+ * const client = new ModelKeepClient({ baseUrl: 'http://127.0.0.1:8080', token: process.env.MODELKEEP_TOKEN });
+ * const model = await client.models.get({ namespace: 'fraud', name: 'scorer' });
+ */
+export class ModelKeepClient {
+  readonly namespaces: NamespacesApi;
+  readonly models: ModelsApi;
+  readonly versions: VersionsApi;
+  readonly blobs: BlobsApi;
+  readonly ledger: LedgerApi;
+  readonly tokens: TokensApi;
+  readonly #http: Transport;
+
+  constructor(options: ModelKeepClientOptions) {
+    let base: URL;
+    try {
+      base = new URL(options.baseUrl);
+    } catch {
+      throw new TypeError(`baseUrl ${JSON.stringify(options.baseUrl)} is not a URL; expected e.g. http://127.0.0.1:8080`);
+    }
+    if (base.protocol !== 'http:' && base.protocol !== 'https:') throw new TypeError(`baseUrl must be http or https, not ${base.protocol}`);
+    const retry: RetryPolicy = { ...defaultRetryPolicy, retries: options.retries ?? defaultRetryPolicy.retries };
+    this.#http = new Transport({
+      baseUrl: base.toString(),
+      token: options.token,
+      timeoutMs: options.timeoutMs ?? 30_000,
+      retry,
+      userAgent: `modelkeep-sdk/${packageVersion()}`,
+      fetch: options.fetch ?? globalThis.fetch,
+    });
+    this.namespaces = new NamespacesApi(this.#http);
+    this.models = new ModelsApi(this.#http);
+    this.versions = new VersionsApi(this.#http);
+    this.blobs = new BlobsApi(this.#http);
+    this.ledger = new LedgerApi(this.#http);
+    this.tokens = new TokensApi(this.#http);
+  }
+
+  /** The server's base URL, without a trailing slash. */
+  get baseUrl(): string {
+    return this.#http.baseUrl;
+  }
+
+  /** The principal and roles behind the token. @throws ModelKeepApiError `unauthenticated` */
+  whoami(options: CallOptions = {}): Promise<WhoAmI> {
+    return this.#http.json({ method: 'GET', path: '/api/v1/whoami', ...options });
+  }
+
+  /** Liveness (`/healthz`): the process answers. */
+  health(options: CallOptions = {}): Promise<{ status: string }> {
+    return this.#http.json({ method: 'GET', path: '/healthz', ...options });
+  }
+
+  /** Readiness (`/readyz`): the database answers too. @throws ModelKeepApiError `unavailable` */
+  ready(options: CallOptions = {}): Promise<{ status: string; database: string }> {
+    return this.#http.json({ method: 'GET', path: '/readyz', ...options });
+  }
+}

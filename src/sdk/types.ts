@@ -1,0 +1,153 @@
+import type { Static } from '@sinclair/typebox';
+import type { Role } from '../access/principal.js';
+import type {
+  CreateModelSchema,
+  CreateNamespaceSchema,
+  ExtensionKindSchema,
+  ManifestEntrySchema,
+  ModelSchema,
+  ModelVersionSchema,
+  NamespaceSchema,
+  RegisterVersionSchema,
+  UpdateModelSchema,
+  UpdateVersionSchema,
+  VersionMetadataSchema,
+  RiskTier,
+  Stage,
+  VersionStatus,
+} from '../catalog/schemas.js';
+import type { ProblemSchema } from '../http/routes/common-schemas.js';
+
+/*
+ * Request and response shapes come from the server's own TypeBox schemas, so
+ * the SDK cannot drift from what the routes validate.
+ */
+
+export type Namespace = Static<typeof NamespaceSchema>;
+export type CreateNamespace = Static<typeof CreateNamespaceSchema>;
+export type ExtensionKind = Static<typeof ExtensionKindSchema>;
+export type Model = Static<typeof ModelSchema>;
+export type CreateModel = Static<typeof CreateModelSchema>;
+export type UpdateModel = Static<typeof UpdateModelSchema>;
+export type ModelVersion = Static<typeof ModelVersionSchema>;
+export type ManifestEntry = Static<typeof ManifestEntrySchema>;
+export type VersionMetadata = Static<typeof VersionMetadataSchema>;
+export type RegisterVersion = Static<typeof RegisterVersionSchema>;
+export type UpdateVersion = Static<typeof UpdateVersionSchema>;
+export type { Role, RiskTier, Stage, VersionStatus };
+
+/** An RFC 9457 problem as the server sends it; `code` is the stable member to branch on. */
+export type ApiProblem = Static<typeof ProblemSchema> & { readonly [extension: string]: unknown };
+
+/** One page of a cursor-paginated list; pass `nextCursor` back as `cursor` until it is null. */
+export interface Page<T> {
+  readonly items: T[];
+  readonly nextCursor: string | null;
+}
+
+/** `ns/name`. */
+export interface ModelRef {
+  readonly namespace: string;
+  readonly name: string;
+}
+
+/** `ns/name@number`. */
+export interface VersionRef {
+  readonly namespace: string;
+  readonly model: string;
+  readonly number: number;
+}
+
+/** Query of `GET /api/v1/models`. */
+export interface ModelSearch {
+  /** Full text over name, description and tags; every word must match as a prefix. */
+  readonly q?: string;
+  readonly namespace?: string;
+  readonly tag?: string;
+  readonly stage?: Stage;
+  readonly riskTier?: RiskTier;
+  readonly owner?: string;
+  readonly limit?: number;
+  readonly cursor?: string;
+}
+
+/** Query of `GET /api/v1/versions` (across models). */
+export interface VersionSearch {
+  readonly namespace?: string;
+  /** `name`, or `namespace/name`. */
+  readonly model?: string;
+  readonly tag?: string;
+  readonly status?: VersionStatus;
+  readonly stage?: Stage;
+  readonly license?: string;
+  readonly limit?: number;
+  readonly cursor?: string;
+}
+
+/*
+ * The shapes below are declared inside route modules and not exported, so
+ * they are restated here; keep them in step with src/http/routes.
+ */
+
+/** A ledger entry (`GET /api/v1/ledger/entries`, `GET /api/v1/audit`). */
+export interface LedgerEntry {
+  readonly seq: number;
+  readonly at: string;
+  readonly actor: string;
+  readonly action: string;
+  readonly subject: string;
+  readonly reason: string | null;
+  readonly payload: unknown;
+  /** The RFC 8785 JSON that was hashed. */
+  readonly canonical: string;
+  /** Hex SHA-256(0x00 || canonical), RFC 9162 §2.1.1. */
+  readonly leafHash: string;
+}
+
+export interface LedgerSlice {
+  /** How many entries the ledger holds. */
+  readonly size: number;
+  readonly entries: LedgerEntry[];
+}
+
+export interface AuditQuery {
+  readonly actor?: string;
+  readonly subject?: string;
+  readonly action?: string;
+  /** ISO 8601 date-time. */
+  readonly from?: string;
+  readonly to?: string;
+  readonly limit?: number;
+  readonly cursor?: string;
+}
+
+export interface IssueTokenRequest {
+  readonly name: string;
+  /** `user:…` or `service:…`; the server defaults to `service:<name>`. */
+  readonly principal?: string;
+  /** The server defaults to `[contributor]`. */
+  readonly roles?: readonly Role[];
+  readonly expiresInDays?: number;
+}
+
+export interface IssuedToken {
+  readonly id: string;
+  readonly name: string;
+  readonly principal: string;
+  readonly roles: string[];
+  readonly expiresAt: string | null;
+  /** The secret; the server shows it in this response only. */
+  readonly token: string;
+}
+
+export interface WhoAmI {
+  readonly principal: string;
+  readonly roles: string[];
+}
+
+export interface StoredBlob {
+  readonly digest: string;
+  readonly size: number;
+  /** False when the registry already held these bytes. */
+  readonly created: boolean;
+}
