@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { RegistryError } from '../errors/registry-error.js';
 import type { Store } from '../store/open-store.js';
 import { countTokens, findTokenByHash } from '../store/queries/find-token.js';
-import { tokenUrn } from '../catalog/urns.js';
-import { asPayload } from '../catalog/entry-payloads.js';
-import type { TokenCreated, TokenRevoked } from './entry-payloads.js';
+import type { WriteCommands } from '../server/write-commands.js';
+import type { Writer } from '../store/write-command.js';
+import type { TokenCreated } from './entry-payloads.js';
 import { generateToken, hashToken, isStrongEnough } from './api-token.js';
 import { BOOTSTRAP_PRINCIPAL, type Principal, type Role, SYSTEM_ACTOR, roles as knownRoles } from './principal.js';
 
@@ -28,6 +28,7 @@ export interface IssuedToken {
 export class TokenService {
   constructor(
     private readonly store: Store,
+    private readonly writer: Writer<WriteCommands>,
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
@@ -45,30 +46,14 @@ export class TokenService {
 
   async issue(actor: string, request: IssueToken, secret = generateToken(), onlyIfFirst = false): Promise<IssuedToken | undefined> {
     const id = randomUUID();
-    const payload: TokenCreated = { id, name: request.name, principal: request.principal, roles: request.roles, tokenHash: hashToken(secret), expiresAt: request.expiresAt };
-    const outcome = await this.store.writer.write({
-      actor,
-      // Decided inside the write lock, so two servers starting together make one bootstrap token.
-      decide: async (tx) =>
-        onlyIfFirst && (await countTokens(tx)) > 0 ? [] : [{ action: 'token.created', subject: tokenUrn(id), payload: asPayload(payload) }],
-      respond: async () => id,
-    });
+    const token: TokenCreated = { id, name: request.name, principal: request.principal, roles: request.roles, tokenHash: hashToken(secret), expiresAt: request.expiresAt };
+    const outcome = await this.writer.write({ actor }, 'createToken', { token, onlyIfFirst });
     if (outcome.entries.length === 0) return undefined;
     return { id, name: request.name, principal: request.principal, roles: request.roles, expiresAt: request.expiresAt, token: secret };
   }
 
   async revoke(actor: string, id: string): Promise<void> {
-    await this.store.writer.write({
-      actor,
-      decide: async (tx) => {
-        const row = await tx.selectFrom('api_tokens').select(['id', 'revoked_at']).where('id', '=', id).executeTakeFirst();
-        if (row === undefined) throw new RegistryError('not_found', `Token ${id} does not exist`);
-        if (row.revoked_at !== null) throw new RegistryError('invalid_state', `Token ${id} was already revoked at ${row.revoked_at}`);
-        const payload: TokenRevoked = { id };
-        return [{ action: 'token.revoked', subject: tokenUrn(id), payload: asPayload(payload) }];
-      },
-      respond: async () => undefined,
-    });
+    await this.writer.write({ actor }, 'revokeToken', { id });
   }
 
   /**

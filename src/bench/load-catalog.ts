@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { digestOfBytes } from '../artifacts/digest.js';
-import type { WriteContext } from '../catalog/catalog-service.js';
+import type { WriteContext } from '../store/write-command.js';
 import { openRegistry } from '../server/open-registry.js';
 import { type BlobRef, type CatalogShape, modelCommand, modelName, namespaceName, seededRandom, versionCommand } from './catalog-shape.js';
 import { requiredEnv } from './child-env.js';
@@ -71,7 +71,7 @@ try {
   const publishStart = performance.now();
   await pooled(toPublish.length, inFlight, (i) => registry.catalog.publishVersion(ctx, toPublish[i]!, 'bench'));
   const publishMs = elapsed(publishStart);
-  await registry.store.writer.idle();
+  await registry.writer.idle();
   note(`${total} versions in ${registerMs} ms, ${toPublish.length} published in ${publishMs} ms`);
 
   process.stdout.write(

@@ -4,12 +4,11 @@ import { type NormalisedManifest, normaliseManifest } from '../artifacts/manifes
 import { RegistryError } from '../errors/registry-error.js';
 import type { JsonObject } from '../ledger/entry.js';
 import type { Store } from '../store/open-store.js';
-import type { WriteOutcome } from '../store/ledger-writer.js';
 import * as q from '../store/queries/find-catalog.js';
-import { decideCreateModel, decideUpdateModel } from './decide-model.js';
-import { decideCreateNamespace, decideSetExtensionSchema } from './decide-namespace.js';
-import { decidePublishVersion, decideRegisterVersion, decideUpdateVersion } from './decide-version.js';
-import { checkExtra, compileExtensionSchema, describeErrors } from './extension-schemas.js';
+import type { WriteContext, WriteOutcome, Writer } from '../store/write-command.js';
+import type { WriteCommands } from '../server/write-commands.js';
+import { type VersionRef, versionLabel } from './catalog-commands.js';
+import { compileExtensionSchema } from './extension-schemas.js';
 import type {
   CreateModel,
   CreateNamespace,
@@ -24,21 +23,7 @@ import type {
   VersionMetadata,
 } from './schemas.js';
 import { checkVersionMetadata } from './validate-metadata.js';
-import { registeredVersion } from './registered-version.js';
 
-/** Who asks, and the retry key of the request if it carried one. */
-export interface WriteContext {
-  readonly actor: string;
-  readonly idempotency?: { readonly key: string; readonly requestHash: string; readonly status: number } | undefined;
-}
-
-export interface VersionRef {
-  readonly namespace: string;
-  readonly model: string;
-  readonly number: number;
-}
-
-const label = (ref: VersionRef): string => `${ref.namespace}/${ref.model}@${ref.number}`;
 const strip = <T extends { id: number }>({ id: _id, ...rest }: T): Omit<T, 'id'> => rest;
 
 /**
@@ -51,108 +36,49 @@ export class CatalogService {
 
   constructor(
     private readonly store: Store,
+    private readonly writer: Writer<WriteCommands>,
     private readonly blobs: BlobStore,
   ) {}
 
   createNamespace(ctx: WriteContext, command: CreateNamespace): Promise<WriteOutcome<Namespace>> {
-    return this.store.writer.write({
-      ...ctx,
-      decide: async (tx) => [decideCreateNamespace(command, await q.findNamespace(tx, command.name))],
-      respond: async (tx) => (await q.findNamespace(tx, command.name))!,
-    });
+    return this.writer.write(ctx, 'createNamespace', command);
   }
 
   setExtensionSchema(ctx: WriteContext, name: string, kind: ExtensionKind, schema: JsonObject | null): Promise<WriteOutcome<Namespace>> {
-    const validate = schema === null ? undefined : compileExtensionSchema(schema);
-    return this.store.writer.write({
-      ...ctx,
-      decide: async (tx) => {
-        const namespace = await q.findNamespace(tx, name);
-        const violations: { urn: string; problems: string[] }[] = [];
-        if (namespace !== undefined && validate !== undefined) {
-          for await (const record of q.publishedExtras(tx, name, kind)) {
-            if (!validate(record.extra)) violations.push({ urn: record.urn, problems: describeErrors(validate.errors) });
-          }
-        }
-        return [decideSetExtensionSchema({ namespace, name, kind, schema, violations })];
-      },
-      respond: async (tx) => (await q.findNamespace(tx, name))!,
-    });
+    if (schema !== null) compileExtensionSchema(schema); // refuse a broken schema before queueing it
+    return this.writer.write(ctx, 'setExtensionSchema', { name, kind, schema });
   }
 
   createModel(ctx: WriteContext, command: CreateModel): Promise<WriteOutcome<Model>> {
-    return this.store.writer.write({
-      ...ctx,
-      decide: async (tx) => {
-        const namespace = await q.findNamespace(tx, command.namespace);
-        if (namespace !== undefined) checkExtra(namespace.schemas.model as object | undefined, command.extra, 'extra');
-        return [decideCreateModel(command, { namespace, existing: await q.findModel(tx, command.namespace, command.name) })];
-      },
-      respond: async (tx) => strip((await q.findModel(tx, command.namespace, command.name))!),
-    });
+    return this.writer.write(ctx, 'createModel', command);
   }
 
   updateModel(ctx: WriteContext, namespace: string, name: string, patch: UpdateModel, ifMatch: string | undefined): Promise<WriteOutcome<Model>> {
-    return this.store.writer.write({
-      ...ctx,
-      decide: async (tx) => {
-        if (patch.extra !== undefined) checkExtra(await q.findExtensionSchema(tx, namespace, 'model'), patch.extra, 'extra');
-        return [decideUpdateModel(await q.findModel(tx, namespace, name), `${namespace}/${name}`, patch, ifMatch)];
-      },
-      respond: async (tx) => strip((await q.findModel(tx, namespace, name))!),
-    });
+    return this.writer.write({ ...ctx, reason: patch.reason }, 'updateModel', { namespace, name, patch, ifMatch });
   }
 
   async registerVersion(ctx: WriteContext, namespace: string, model: string, command: RegisterVersion): Promise<WriteOutcome<ModelVersion>> {
     const { manifest: rawManifest, ...metadata } = command;
     const manifest = await this.checkManifest(rawManifest);
     checkVersionMetadata(metadata);
-    return this.store.writer.write({
-      ...ctx,
-      decide: async (tx) => {
-        const target = await q.findRegistrationTarget(tx, namespace, model);
-        if (target !== undefined) checkExtra(target.versionSchema, metadata.extra, 'extra');
-        return [decideRegisterVersion(manifest, metadata, { model: target?.model, label: `${namespace}/${model}`, lastNumber: target?.lastNumber ?? 0 })];
-      },
-      respond: async (_tx, entries) => registeredVersion(entries[0]!),
-    });
+    return this.writer.write(ctx, 'registerVersion', { namespace, model, manifest, metadata });
   }
 
   async updateVersion(ctx: WriteContext, ref: VersionRef, patch: UpdateVersion, ifMatch: string | undefined): Promise<WriteOutcome<ModelVersion>> {
     const manifest = patch.manifest === undefined ? undefined : await this.checkManifest(patch.manifest);
     const { manifest: _m, reason: _r, ...metadata } = patch;
     checkVersionMetadata(metadata as VersionMetadata);
-    return this.store.writer.write({
-      ...ctx,
-      decide: async (tx) => {
-        const version = await q.findVersion(tx, ref.namespace, ref.model, ref.number);
-        const draft = decideUpdateVersion(version, label(ref), patch, manifest, ifMatch);
-        const merged = (draft.payload as unknown as { metadata: VersionMetadata }).metadata;
-        checkExtra(await q.findExtensionSchema(tx, ref.namespace, 'version'), merged.extra, 'extra');
-        return [draft];
-      },
-      respond: async (tx) => strip((await q.findVersion(tx, ref.namespace, ref.model, ref.number))!),
-    });
+    return this.writer.write({ ...ctx, reason: patch.reason }, 'updateVersion', { ref, patch, manifest, ifMatch });
   }
 
   publishVersion(ctx: WriteContext, ref: VersionRef, reason: string | undefined): Promise<WriteOutcome<ModelVersion>> {
-    return this.store.writer.write({
-      ...ctx,
-      decide: async (tx) => {
-        const version = await q.findVersion(tx, ref.namespace, ref.model, ref.number);
-        const draft = decidePublishVersion(version, label(ref), reason);
-        // A draft may predate its namespace's current schema; what is published must satisfy it.
-        checkExtra(await q.findExtensionSchema(tx, ref.namespace, 'version'), version!.metadata.extra, `${label(ref)} extra`);
-        return [draft];
-      },
-      respond: async (tx) => strip((await q.findVersion(tx, ref.namespace, ref.model, ref.number))!),
-    });
+    return this.writer.write({ ...ctx, reason }, 'publishVersion', { ref, reason });
   }
 
   async getModel(namespace: string, name: string, versions = 10): Promise<Model> {
     const model = await q.findModel(this.store.db, namespace, name);
     if (model === undefined) throw new RegistryError('not_found', `Model ${namespace}/${name} does not exist`);
-    const latest = await q.latestVersions(this.store.db, model.id, versions);
+    const latest = await q.latestVersions(this.store.db, namespace, name, versions);
     return {
       ...strip(model),
       latestVersions: latest.map((v) => ({
@@ -168,7 +94,7 @@ export class CatalogService {
 
   async getVersion(ref: VersionRef): Promise<ModelVersion> {
     const version = await q.findVersion(this.store.db, ref.namespace, ref.model, ref.number);
-    if (version === undefined) throw new RegistryError('not_found', `Version ${label(ref)} does not exist`);
+    if (version === undefined) throw new RegistryError('not_found', `Version ${versionLabel(ref)} does not exist`);
     return strip(version);
   }
 

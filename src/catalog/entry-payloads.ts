@@ -59,7 +59,11 @@ export interface VersionPublished {
   readonly artifactDigest: string;
 }
 
-/** Payloads are plain JSON by construction; this is the one place that says so to the compiler. */
+/**
+ * Payloads are plain JSON by construction (validated input, no class
+ * instances); this is the one place that says so to the compiler.
+ * Undefined members are left out by the canonical serialisation.
+ */
 export function asPayload(value: object): JsonObject {
-  return JSON.parse(JSON.stringify(value)) as JsonObject;
+  return value as JsonObject;
 }

@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { canonicalJson } from '../ledger/canonical-json.js';
-import type { WriteContext } from '../catalog/catalog-service.js';
+import type { WriteContext, WriteOutcome } from '../store/write-command.js';
 import { etagOf } from '../catalog/etag.js';
 import { RegistryError } from '../errors/registry-error.js';
-import type { WriteOutcome } from '../store/ledger-writer.js';
 
 const KEY = /^[\x21-\x7e]{1,255}$/;
 

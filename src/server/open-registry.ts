@@ -8,10 +8,15 @@ import { buildServer } from '../http/build-server.js';
 import type { App } from '../http/app-types.js';
 import { type Store, openStore } from '../store/open-store.js';
 import type { RegistryConfig } from './registry-config.js';
+import { LedgerWriter } from '../store/ledger-writer.js';
+import { ThreadWriter } from '../store/sqlite/thread-writer.js';
+import type { Writer } from '../store/write-command.js';
+import { type WriteCommands, writeCommands } from './write-commands.js';
 import { packageVersion } from './package-version.js';
 
 export interface Registry {
   readonly store: Store;
+  readonly writer: Writer<WriteCommands>;
   readonly blobs: FsBlobStore;
   readonly catalog: CatalogService;
   readonly tokens: TokenService;
@@ -23,17 +28,39 @@ export interface Registry {
 /** Opens (creating on first use) the data directory, database and blob store. */
 export async function openRegistry(config: RegistryConfig): Promise<Registry> {
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
-  const store = await openStore({ location: config.db ?? join(config.dataDir, 'modelkeep.db'), schema: config.dbSchema });
+  const location = config.db ?? join(config.dataDir, 'modelkeep.db');
+  const store = await openStore({ location, schema: config.dbSchema });
+  const writer = createWriter(store, location, config);
+  const close = async () => {
+    await writer.close();
+    await store.close();
+  };
   try {
     const blobs = new FsBlobStore(join(config.dataDir, 'blobs'));
     await blobs.init();
-    const tokens = new TokenService(store);
+    const tokens = new TokenService(store, writer);
     const bootstrap = await tokens.bootstrap(config.adminToken);
-    return { store, blobs, catalog: new CatalogService(store, blobs), tokens, bootstrap, close: () => store.close() };
+    return { store, writer, blobs, catalog: new CatalogService(store, writer, blobs), tokens, bootstrap, close };
   } catch (error) {
-    await store.close();
+    await close();
     throw error;
   }
+}
+
+/**
+ * SQLite writes run on a thread of their own (one writer per database file
+ * is SQLite's own rule); PostgreSQL takes them in-process, where its row
+ * lock orders writers across servers.
+ */
+function createWriter(store: Store, location: string, config: RegistryConfig): Writer<WriteCommands> {
+  if (store.dialect.name === 'postgres' || config.writerThread === false) return new LedgerWriter(store.dialect, writeCommands);
+  return new ThreadWriter<WriteCommands>(writerThreadEntry(), { location });
+}
+
+/** The compiled thread entry; under the TypeScript test runner the sources are beside `src/`, the build in `dist/`. */
+function writerThreadEntry(): URL {
+  const here = new URL(import.meta.url);
+  return here.pathname.endsWith('.ts') ? new URL('../../dist/server/writer-thread.js', here) : new URL('./writer-thread.js', here);
 }
 
 export interface RunningServer {

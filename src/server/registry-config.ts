@@ -13,6 +13,8 @@ export interface RegistryConfig {
   readonly adminToken?: string | undefined;
   readonly maxBlobBytes?: number | undefined;
   readonly log?: boolean | undefined;
+  /** SQLite only: false keeps the writer on the main thread (default: its own thread). */
+  readonly writerThread?: boolean | undefined;
 }
 
 export const DEFAULT_PORT = 8080;

@@ -12,7 +12,7 @@ export interface LedgerEntryRow {
   action: string;
   subject: string;
   reason: string | null;
-  payload: string;
+  /** The RFC 8785 text that was hashed; the payload is read back from it, so there is one source of truth. */
   canonical: string;
   leaf_hash: string;
 }

@@ -1,31 +1,20 @@
 import { sql } from 'kysely';
 import { RegistryError } from '../errors/registry-error.js';
-import type { EntryDraft, LedgerEntry } from '../ledger/entry.js';
 import { sealEntry } from '../ledger/seal-entry.js';
 import type { Db } from './database.js';
 import type { StoreDialect } from './dialect.js';
 import { applyEntry } from './projections/apply-entry.js';
+import type { ArgsOf, CommandTable, ResultOf, WriteContext, WriteOutcome, WriteSteps, Writer } from './write-command.js';
 
-/** A write: decide what changes from the state inside the transaction, then describe the result. */
-export interface WriteRequest<R> {
-  readonly actor: string;
-  readonly reason?: string | undefined;
-  /** A retried request with the same key gets the stored result instead of a second write. */
-  readonly idempotency?: { readonly key: string; readonly requestHash: string; readonly status: number } | undefined;
-  decide(tx: Db): Promise<readonly EntryDraft[]>;
-  respond(tx: Db, entries: readonly LedgerEntry[]): Promise<R>;
-}
+type WriteRequest = WriteContext & WriteSteps<unknown>;
 
-export interface WriteOutcome<R> {
-  readonly result: R;
-  readonly entries: readonly LedgerEntry[];
-  /** True when an earlier request with the same Idempotency-Key already did this. */
-  readonly replayed: boolean;
-  readonly status?: number | undefined;
+interface SyncWaiter {
+  done(): void;
+  failed(cause: unknown): void;
 }
 
 interface Pending {
-  readonly request: WriteRequest<unknown>;
+  readonly request: WriteRequest;
   resolve(outcome: WriteOutcome<unknown>): void;
   reject(error: unknown): void;
 }
@@ -36,18 +25,25 @@ interface Pending {
  * each inside its own savepoint so one failure undoes only its own changes;
  * every caller is answered only after the commit that holds its entries.
  */
-export class LedgerWriter {
+export class LedgerWriter<T extends CommandTable> implements Writer<T> {
   private readonly queue: Pending[] = [];
   private draining = false;
+  private readonly syncWaiters: SyncWaiter[] = [];
+  private syncing = false;
 
   constructor(
     private readonly dialect: StoreDialect,
+    private readonly commands: T,
     private readonly clock: () => Date = () => new Date(),
     private readonly maxBatch = 128,
   ) {}
 
-  write<R>(request: WriteRequest<R>): Promise<WriteOutcome<R>> {
-    return new Promise<WriteOutcome<R>>((resolve, reject) => {
+  write<K extends keyof T & string>(context: WriteContext, name: K, args: ArgsOf<T, K>): Promise<WriteOutcome<ResultOf<T, K>>> {
+    const command = this.commands[name] as ((args: ArgsOf<T, K>) => WriteSteps<ResultOf<T, K>>) | undefined;
+    if (command === undefined) return Promise.reject(new RegistryError('internal', `No write command ${name}`));
+    const steps = command(args);
+    const request: WriteRequest = { ...context, decide: (tx) => steps.decide(tx), respond: (tx, entries) => steps.respond(tx, entries) };
+    return new Promise<WriteOutcome<ResultOf<T, K>>>((resolve, reject) => {
       this.queue.push({ request, resolve: resolve as Pending['resolve'], reject });
       if (!this.draining) {
         this.draining = true;
@@ -57,9 +53,9 @@ export class LedgerWriter {
     });
   }
 
-  /** Resolves once every queued write has been committed or refused. */
+  /** Resolves once every queued write has been committed and synced, or refused. */
   async idle(): Promise<void> {
-    while (this.draining) await new Promise((resolve) => setImmediate(resolve));
+    while (this.draining || this.syncing) await new Promise((resolve) => setImmediate(resolve));
   }
 
   private async drain(): Promise<void> {
@@ -102,17 +98,43 @@ export class LedgerWriter {
       for (const pending of batch) pending.reject(error);
       return;
     }
-    try {
-      await this.dialect.syncCommitted();
-    } catch (cause) {
-      const error = new RegistryError('unavailable', 'The change was committed but could not be confirmed on disk; retry with the same Idempotency-Key to learn its outcome.', { cause });
-      for (const pending of batch) pending.reject(error);
-      return;
-    }
-    for (const done of settle) done();
+    // The next batch may commit while this one waits for its sync.
+    this.awaitSync({
+      done: () => settle.forEach((done) => done()),
+      failed: (cause) => {
+        const error = new RegistryError('unavailable', 'The change was committed but could not be confirmed on disk; retry with the same Idempotency-Key to learn its outcome.', { cause });
+        for (const pending of batch) pending.reject(error);
+      },
+    });
   }
 
-  private async apply(tx: Db, request: WriteRequest<unknown>, size: number): Promise<WriteOutcome<unknown>> {
+  /**
+   * Group fsync: a sync covers every batch committed before it started, so
+   * batches that commit while one is in flight share the next one.
+   */
+  private awaitSync(waiter: SyncWaiter): void {
+    this.syncWaiters.push(waiter);
+    if (this.syncing) return;
+    this.syncing = true;
+    void (async () => {
+      while (this.syncWaiters.length > 0) {
+        const group = this.syncWaiters.splice(0);
+        try {
+          await this.dialect.syncCommitted();
+          for (const w of group) w.done();
+        } catch (cause) {
+          for (const w of group) w.failed(cause);
+        }
+      }
+      this.syncing = false;
+    })();
+  }
+
+  async close(): Promise<void> {
+    await this.idle();
+  }
+
+  private async apply(tx: Db, request: WriteRequest, size: number): Promise<WriteOutcome<unknown>> {
     const { idempotency } = request;
     if (idempotency !== undefined) {
       const earlier = await tx
@@ -143,7 +165,6 @@ export class LedgerWriter {
           action: entry.action,
           subject: entry.subject,
           reason: entry.reason ?? null,
-          payload: JSON.stringify(entry.payload),
           canonical: entry.canonical,
           leaf_hash: entry.leafHash,
         })

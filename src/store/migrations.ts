@@ -16,7 +16,6 @@ function coreSchema(dialect: StoreDialect): Migration {
         .addColumn('action', 'text', (c) => c.notNull())
         .addColumn('subject', 'text', (c) => c.notNull())
         .addColumn('reason', 'text')
-        .addColumn('payload', 'text', (c) => c.notNull())
         .addColumn('canonical', 'text', (c) => c.notNull())
         .addColumn('leaf_hash', 'text', (c) => c.notNull())
         .execute();
@@ -105,7 +104,6 @@ function coreSchema(dialect: StoreDialect): Migration {
         .addColumn('published_at', 'text')
         .addColumn('published_by', 'text')
         .addColumn('revision', 'integer', (c) => c.notNull())
-        .addUniqueConstraint('versions_model_number_uq', ['model_id', 'number'])
         .execute();
       await db.schema.createIndex('versions_namespace_idx').on('versions').columns(['namespace', 'id']).execute();
       await db.schema.createIndex('versions_model_idx').on('versions').columns(['namespace', 'model', 'id']).execute();
@@ -114,7 +112,6 @@ function coreSchema(dialect: StoreDialect): Migration {
       await db.schema.createIndex('versions_status_idx').on('versions').columns(['status', 'id']).execute();
       await db.schema.createIndex('versions_stage_idx').on('versions').columns(['stage', 'id']).execute();
       await db.schema.createIndex('versions_license_idx').on('versions').columns(['license', 'id']).execute();
-      await db.schema.createIndex('versions_artifact_idx').on('versions').column('artifact_digest').execute();
 
       await db.schema
         .createTable('version_tags')

@@ -1,6 +1,5 @@
 import type { Db } from './database.js';
 import type { StoreDialect } from './dialect.js';
-import { LedgerWriter } from './ledger-writer.js';
 import { migrate } from './migrations.js';
 import { openPostgres } from './postgres/postgres-dialect.js';
 import { openSqlite } from './sqlite/sqlite-dialect.js';
@@ -10,19 +9,18 @@ export interface StoreOptions {
   readonly location: string;
   /** PostgreSQL only: the schema to keep the tables in. */
   readonly schema?: string | undefined;
-  readonly clock?: (() => Date) | undefined;
 }
 
 export interface Store {
   readonly dialect: StoreDialect;
+  /** For reads; every write goes through a Writer. */
   readonly db: Db;
-  readonly writer: LedgerWriter;
   close(): Promise<void>;
 }
 
 export const isPostgresUrl = (location: string): boolean => /^postgres(ql)?:\/\//i.test(location);
 
-/** Opens the database, brings its tables up to date, and returns the one writer for it. */
+/** Opens the database and brings its tables up to date. */
 export async function openStore(options: StoreOptions): Promise<Store> {
   const dialect = isPostgresUrl(options.location)
     ? await openPostgres({ url: options.location, schema: options.schema })
@@ -33,14 +31,5 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     await dialect.close();
     throw error;
   }
-  const writer = new LedgerWriter(dialect, options.clock);
-  return {
-    dialect,
-    db: dialect.db,
-    writer,
-    async close() {
-      await writer.idle();
-      await dialect.close();
-    },
-  };
+  return { dialect, db: dialect.db, close: () => dialect.close() };
 }

@@ -53,6 +53,20 @@ for (const { name: dialect, skip } of dialects) {
       expect((await beyond.json()).code).toBe('range_not_satisfiable');
     });
 
+    it('answers HEAD with the size and no body, and 404 for an absent blob', async () => {
+      const bytes = randomBytes(1234);
+      const digest = digestOf(bytes);
+      await put(digest, bytes);
+      const head = await fetch(`${registry.url}/api/v1/blobs/${digest}`, { method: 'HEAD', headers: { authorization: `Bearer ${registry.adminToken}` } });
+      expect(head.status).toBe(200);
+      expect(head.headers.get('content-length')).toBe('1234');
+      const ranged = await fetch(`${registry.url}/api/v1/blobs/${digest}`, { method: 'HEAD', headers: { authorization: `Bearer ${registry.adminToken}`, range: 'bytes=0-9' } });
+      expect(ranged.status).toBe(206);
+      expect(ranged.headers.get('content-length')).toBe('10');
+      const absent = await fetch(`${registry.url}/api/v1/blobs/${digestOf(Buffer.from('absent'))}`, { method: 'HEAD', headers: { authorization: `Bearer ${registry.adminToken}` } });
+      expect(absent.status).toBe(404);
+    });
+
     it('refuses a body that does not hash to its digest and leaves nothing behind', async () => {
       const bytes = randomBytes(100_000);
       const wrong = digestOf(Buffer.from('something else'));

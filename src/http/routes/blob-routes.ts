@@ -1,11 +1,13 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ByteRange } from '../../artifacts/blob-store.js';
 import { parseDigest } from '../../artifacts/digest.js';
 import { RegistryError } from '../../errors/registry-error.js';
 import type { App, RouteDeps } from '../app-types.js';
 
 const tags = ['blobs'];
+type DownloadRequest = FastifyRequest<{ Params: { digest: string }; Headers: { range?: string } }>;
 const DigestParams = Type.Object({ digest: Type.String({ maxLength: 80, description: 'sha256:<64 lower-case hex>' }) });
 
 /** A single `bytes=` range (RFC 9110 §14.1.2); several ranges are answered with the whole blob. */
@@ -62,30 +64,24 @@ export function blobRoutes(app: App, { blobs, limits }: RouteDeps): void {
     );
   });
 
-  app.get(
-    '/api/v1/blobs/:digest',
-    {
-      config: { guard: { action: 'blob.read' } },
-      schema: { tags, summary: 'Download a blob; supports a single Range', params: DigestParams, headers: Type.Object({ range: Type.Optional(Type.String({ maxLength: 100 })) }) },
-    },
-    async (request, reply) => {
-      const digest = parseDigest(request.params.digest);
-      const stat = await blobs.stat(digest);
-      if (stat === undefined) throw new RegistryError('not_found', `Blob ${digest} is not stored`);
-      const range = parseRange(request.headers.range, stat.size);
-      reply
-        .header('accept-ranges', 'bytes')
-        .header('etag', `"${digest}"`)
-        .header('cache-control', 'private, max-age=31536000, immutable')
-        .type('application/octet-stream');
-      if (range === undefined) {
-        reply.header('content-length', stat.size);
-        if (request.method === 'HEAD') return reply.send();
-        return reply.send(await blobs.open(digest));
-      }
-      reply.code(206).header('content-range', `bytes ${range.start}-${range.end}/${stat.size}`).header('content-length', range.end - range.start + 1);
-      if (request.method === 'HEAD') return reply.send();
-      return reply.send(await blobs.open(digest, range));
-    },
-  );
+  const download = async (request: DownloadRequest, reply: FastifyReply) => {
+    const digest = parseDigest(request.params.digest);
+    const stat = await blobs.stat(digest);
+    if (stat === undefined) throw new RegistryError('not_found', `Blob ${digest} is not stored`);
+    const range = parseRange(request.headers.range, stat.size);
+    reply
+      .header('accept-ranges', 'bytes')
+      .header('etag', `"${digest}"`)
+      .header('cache-control', 'private, max-age=31536000, immutable')
+      .type('application/octet-stream');
+    if (range !== undefined) reply.code(206).header('content-range', `bytes ${range.start}-${range.end}/${stat.size}`);
+    const length = range === undefined ? stat.size : range.end - range.start + 1;
+    reply.header('content-length', length);
+    // HEAD answers with the length of what GET would send, and sends nothing.
+    if (request.method === 'HEAD') return reply.send();
+    return reply.send(await blobs.open(digest, range));
+  };
+  const schema = { tags, params: DigestParams, headers: Type.Object({ range: Type.Optional(Type.String({ maxLength: 100 })) }) };
+  app.get('/api/v1/blobs/:digest', { config: { guard: { action: 'blob.read' } }, exposeHeadRoute: false, schema: { ...schema, summary: 'Download a blob; supports a single Range' } }, download);
+  app.head('/api/v1/blobs/:digest', { config: { guard: { action: 'blob.read' } }, schema: { ...schema, summary: 'Size and presence of a blob' } }, download);
 }

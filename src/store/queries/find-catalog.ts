@@ -49,7 +49,12 @@ export async function findRegistrationTarget(db: Db, namespace: string, name: st
     .selectFrom('models')
     .selectAll('models')
     .select((eb) => [
-      eb.selectFrom('versions').select((inner) => inner.fn.max('versions.number').as('n')).whereRef('versions.model_id', '=', 'models.id').as('last_number'),
+      eb
+        .selectFrom('versions')
+        .select((inner) => inner.fn.max('versions.number').as('n'))
+        .whereRef('versions.namespace', '=', 'models.namespace')
+        .whereRef('versions.model', '=', 'models.name')
+        .as('last_number'),
       eb
         .selectFrom('extension_schemas')
         .select('schema')
@@ -69,19 +74,15 @@ export async function findRegistrationTarget(db: Db, namespace: string, name: st
   };
 }
 
-export async function lastVersionNumber(db: Db, modelId: number): Promise<number> {
-  const row = await db
+export async function latestVersions(db: Db, namespace: string, model: string, limit: number) {
+  const rows = await db
     .selectFrom('versions')
-    .select('number')
-    .where('model_id', '=', modelId)
+    .selectAll()
+    .where('namespace', '=', namespace)
+    .where('model', '=', model)
     .orderBy('number', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  return row?.number ?? 0;
-}
-
-export async function latestVersions(db: Db, modelId: number, limit: number) {
-  const rows = await db.selectFrom('versions').selectAll().where('model_id', '=', modelId).orderBy('number', 'desc').limit(limit).execute();
+    .limit(limit)
+    .execute();
   return rows.map(toVersion);
 }
 

@@ -67,7 +67,7 @@ export function toLedgerEntry(row: LedgerEntryRow): LedgerEntry {
     action: row.action as LedgerAction,
     subject: row.subject,
     reason: row.reason ?? undefined,
-    payload: JSON.parse(row.payload) as LedgerEntry['payload'],
+    payload: (JSON.parse(row.canonical) as { payload: LedgerEntry['payload'] }).payload,
     canonical: row.canonical,
     leafHash: row.leaf_hash,
   };

@@ -1,4 +1,5 @@
 import type { ModelVersion } from '../../catalog/schemas.js';
+import { sql } from 'kysely';
 import type { Db } from '../database.js';
 import { decodeCursor, type Page, pageFrom } from './cursor.js';
 import { toVersion } from './row-mappers.js';
@@ -17,17 +18,20 @@ export interface VersionSearch {
 /** Versions across models, in registration order. */
 export async function searchVersions(db: Db, search: VersionSearch): Promise<Page<ModelVersion>> {
   const after = decodeCursor(search.cursor);
-  let query = db.selectFrom('versions').selectAll('versions').orderBy('versions.id').limit(search.limit + 1);
-  if (after !== undefined) query = query.where('versions.id', '>', after);
+  let query = db.selectFrom('versions').selectAll('versions').limit(search.limit + 1);
+  if (search.tag !== undefined) {
+    // Walk the (tag, version_id) index in order: the cost follows the page size, not the tag's popularity.
+    query = query.innerJoin('version_tags', 'version_tags.version_id', 'versions.id').where('version_tags.tag', '=', search.tag).orderBy(sql.ref('version_tags.version_id'));
+    if (after !== undefined) query = query.where(sql.ref('version_tags.version_id'), '>', after);
+  } else {
+    query = query.orderBy('versions.id');
+    if (after !== undefined) query = query.where('versions.id', '>', after);
+  }
   if (search.namespace !== undefined) query = query.where('versions.namespace', '=', search.namespace);
   if (search.model !== undefined) query = query.where('versions.model', '=', search.model);
   if (search.status !== undefined) query = query.where('versions.status', '=', search.status);
   if (search.stage !== undefined) query = query.where('versions.stage', '=', search.stage);
   if (search.license !== undefined) query = query.where('versions.license', '=', search.license);
-  if (search.tag !== undefined) {
-    // Driving the query from the tag index keeps it proportional to the page, not to the tag's popularity.
-    query = query.innerJoin('version_tags', 'version_tags.version_id', 'versions.id').where('version_tags.tag', '=', search.tag);
-  }
   const rows = await query.execute();
   return pageFrom(rows.map(toVersion), search.limit);
 }

@@ -1,0 +1,6 @@
+import { tokenCommands } from '../access/token-commands.js';
+import { catalogCommands } from '../catalog/catalog-commands.js';
+
+/** Every write the registry knows, by name: the table a writer, in-process or on its own thread, runs from. */
+export const writeCommands = { ...catalogCommands, ...tokenCommands };
+export type WriteCommands = typeof writeCommands;
