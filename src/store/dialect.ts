@@ -22,11 +22,6 @@ export interface StoreDialect {
   indexModel(db: Db, model: ModelSearchText): Promise<void>;
   /** A condition on `models` that holds when every term prefixes a word of the model's text. */
   modelTextMatch(terms: readonly string[]): Expression<SqlBool>;
-  /**
-   * Resolves once everything committed so far is on stable storage; the
-   * writer calls it before it acknowledges a batch.
-   */
-  syncCommitted(): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -8,11 +8,6 @@ import type { ArgsOf, CommandTable, ResultOf, WriteContext, WriteOutcome, WriteS
 
 type WriteRequest = WriteContext & WriteSteps<unknown>;
 
-interface SyncWaiter {
-  done(): void;
-  failed(cause: unknown): void;
-}
-
 interface Pending {
   readonly request: WriteRequest;
   resolve(outcome: WriteOutcome<unknown>): void;
@@ -28,8 +23,6 @@ interface Pending {
 export class LedgerWriter<T extends CommandTable> implements Writer<T> {
   private readonly queue: Pending[] = [];
   private draining = false;
-  private readonly syncWaiters: SyncWaiter[] = [];
-  private syncing = false;
 
   constructor(
     private readonly dialect: StoreDialect,
@@ -53,9 +46,9 @@ export class LedgerWriter<T extends CommandTable> implements Writer<T> {
     });
   }
 
-  /** Resolves once every queued write has been committed and synced, or refused. */
+  /** Resolves once every queued write has been committed or refused. */
   async idle(): Promise<void> {
-    while (this.draining || this.syncing) await new Promise((resolve) => setImmediate(resolve));
+    while (this.draining) await new Promise((resolve) => setImmediate(resolve));
   }
 
   private async drain(): Promise<void> {
@@ -98,36 +91,7 @@ export class LedgerWriter<T extends CommandTable> implements Writer<T> {
       for (const pending of batch) pending.reject(error);
       return;
     }
-    // The next batch may commit while this one waits for its sync.
-    this.awaitSync({
-      done: () => settle.forEach((done) => done()),
-      failed: (cause) => {
-        const error = new RegistryError('unavailable', 'The change was committed but could not be confirmed on disk; retry with the same Idempotency-Key to learn its outcome.', { cause });
-        for (const pending of batch) pending.reject(error);
-      },
-    });
-  }
-
-  /**
-   * Group fsync: a sync covers every batch committed before it started, so
-   * batches that commit while one is in flight share the next one.
-   */
-  private awaitSync(waiter: SyncWaiter): void {
-    this.syncWaiters.push(waiter);
-    if (this.syncing) return;
-    this.syncing = true;
-    void (async () => {
-      while (this.syncWaiters.length > 0) {
-        const group = this.syncWaiters.splice(0);
-        try {
-          await this.dialect.syncCommitted();
-          for (const w of group) w.done();
-        } catch (cause) {
-          for (const w of group) w.failed(cause);
-        }
-      }
-      this.syncing = false;
-    })();
+    for (const done of settle) done();
   }
 
   async close(): Promise<void> {

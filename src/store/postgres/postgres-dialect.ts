@@ -44,9 +44,6 @@ export async function openPostgres(options: PostgresOptions): Promise<StoreDiale
       const query = terms.map((term) => `${term}:*`).join(' & ');
       return sql`models.search_vector @@ to_tsquery('simple', ${query})`;
     },
-    async syncCommitted() {
-      // A PostgreSQL COMMIT returns after its WAL record is flushed (synchronous_commit=on).
-    },
     async close() {
       await db.destroy();
     },

@@ -1,4 +1,3 @@
-import { type FileHandle, open } from 'node:fs/promises';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import type { Database, Db } from '../database.js';
@@ -27,42 +26,13 @@ function withStatementCache(database: BetterSqlite3.Database): BetterSqlite3.Dat
   });
 }
 
-/** An fdatasync of the WAL file, opened once on first use. */
-class WalSync {
-  private handle: Promise<FileHandle | undefined> | undefined;
-
-  constructor(private readonly path: string) {}
-
-  async sync(): Promise<void> {
-    this.handle ??= open(this.path, 'r').catch((error: NodeJS.ErrnoException) => {
-      this.handle = undefined;
-      // No WAL file means everything was checkpointed into the database, which a checkpoint syncs.
-      if (error.code === 'ENOENT') return undefined;
-      throw error;
-    });
-    const handle = await this.handle;
-    await handle?.datasync();
-  }
-
-  async close(): Promise<void> {
-    const handle = await this.handle?.catch(() => undefined);
-    this.handle = undefined;
-    await handle?.close();
-  }
-}
-
 export function openSqlite(file: string): StoreDialect {
   const raw = new BetterSqlite3(file);
-  /*
-   * Group commit: with synchronous=NORMAL a COMMIT only writes the WAL; the
-   * writer then fdatasyncs the WAL file through libuv's thread pool before it
-   * answers anyone in the batch. That is synchronous=FULL's guarantee for every
-   * acknowledged write, but the fsync no longer blocks the event loop, and all
-   * requests that arrive meanwhile share the next one. Checkpoints still sync.
-   */
+  // WAL with synchronous=FULL: COMMIT returns once the WAL is on stable storage, so every
+  // acknowledged write survives a crash. The writer runs on its own thread, so this fsync
+  // blocks only that thread, and requests arriving meanwhile share the next commit.
   raw.pragma('journal_mode = WAL');
-  raw.pragma('synchronous = NORMAL');
-  const wal = new WalSync(`${file}-wal`);
+  raw.pragma('synchronous = FULL');
   raw.pragma('foreign_keys = ON');
   raw.pragma('busy_timeout = 10000');
   const db: Db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(raw) }) });
@@ -80,9 +50,7 @@ export function openSqlite(file: string): StoreDialect {
       const query = terms.map((term) => `"${term}"*`).join(' ');
       return sql`models.id IN (SELECT rowid FROM model_fts WHERE model_fts MATCH ${query})`;
     },
-    syncCommitted: () => wal.sync(),
     async close() {
-      await wal.close();
       await db.destroy();
     },
   };

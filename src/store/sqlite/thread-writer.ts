@@ -63,7 +63,8 @@ export class ThreadWriter<T extends CommandTable> implements Writer<T> {
     if (this.worker !== undefined) return this.worker;
     // --input-type applies to an -e script only, and a thread started from one refuses to load with it.
     const execArgv = process.execArgv.filter((arg) => !arg.startsWith('--input-type'));
-    const worker = new Worker(this.entry, { workerData: this.workerData, execArgv });
+    // A small young generation: the writer's garbage is short-lived and small, and RSS stays low.
+    const worker = new Worker(this.entry, { workerData: this.workerData, execArgv, resourceLimits: { maxYoungGenerationSizeMb: 4 } });
     worker.on('message', (reply: WriterReply) => this.settle(reply));
     // A writer thread that dies takes its queue with it; the next write starts a new one.
     const fail = (cause: unknown) => {
