@@ -1,2 +1,3 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=2
+// The flag matches src/server/node-flags.ts; the test suite checks that they agree.
 import '../dist/cli/main.js';

@@ -3,6 +3,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { cpus, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import type { CatalogShape } from './catalog-shape.js';
+import { serverNodeFlags } from '../server/node-flags.js';
 import { type NodeChild, startNodeChild, stopNodeChild } from './child-process.js';
 import { HttpClient, expectOk } from './http-load.js';
 import { benchIngest } from './ingest-bench.js';
@@ -57,7 +58,8 @@ async function run(): Promise<Record<string, unknown>> {
 
   const profileDir = process.env.BENCH_CPU_PROF;
   if (profileDir !== undefined) await mkdir(profileDir, { recursive: true });
-  const server = startNodeChild<{ url: string }>(script('server-child'), env, profileDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', profileDir]);
+  // Started with the flags the modelkeep command runs with, so RSS and throughput are what users get.
+  const server = startNodeChild<{ url: string }>(script('server-child'), env, [...serverNodeFlags, ...(profileDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', profileDir])]);
   children.push(server);
   const { url } = await server.report;
   note(`server ${server.pid} at ${url}`);

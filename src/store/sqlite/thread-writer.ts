@@ -61,8 +61,8 @@ export class ThreadWriter<T extends CommandTable> implements Writer<T> {
 
   private thread(): Worker {
     if (this.worker !== undefined) return this.worker;
-    // --input-type applies to an -e script only, and a thread started from one refuses to load with it.
-    const execArgv = process.execArgv.filter((arg) => !arg.startsWith('--input-type'));
+    // The thread takes none of the process's flags: several (--input-type, V8 heap sizes) make a Worker refuse to start.
+    const execArgv: string[] = [];
     // A small young generation: the writer's garbage is short-lived and small, and RSS stays low.
     const worker = new Worker(this.entry, { workerData: this.workerData, execArgv, resourceLimits: { maxYoungGenerationSizeMb: 4 } });
     worker.on('message', (reply: WriterReply) => this.settle(reply));
