@@ -7,18 +7,10 @@ import { text } from 'node:stream/consumers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningServer, startServer } from '../../src/server/open-registry.js';
 import { ModelKeepApiError, ModelKeepClient } from '../../src/sdk/index.js';
+import { failure } from './expect-api-error.js';
 
 const digestOf = (bytes: Buffer | string): string => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 
-async function failure(promise: Promise<unknown>): Promise<ModelKeepApiError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ModelKeepApiError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe('ModelKeepClient against a real registry', { timeout: 30_000 }, () => {
   let scratch: string;

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ModelKeepApiError, ModelKeepClient } from '../../src/sdk/index.js';
+import { failure } from './expect-api-error.js';
 
 type Handler = (request: IncomingMessage, response: ServerResponse) => void;
 
@@ -32,15 +33,6 @@ const unavailableThen = (failures: number, body: unknown): Handler => {
   };
 };
 
-async function failure(promise: Promise<unknown>): Promise<ModelKeepApiError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ModelKeepApiError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe('ModelKeepClient when the network or server misbehaves', { timeout: 20_000 }, () => {
   const servers: Server[] = [];

@@ -1,6 +1,9 @@
 import { Type } from '@sinclair/typebox';
 import { NameSchema } from '../../catalog/schemas.js';
 
+/** A string that must be one of `values`. */
+export const literalUnion = (values: readonly string[]) => Type.Union(values.map((v) => Type.Literal(v)));
+
 export const ModelParams = Type.Object({ ns: NameSchema, name: NameSchema });
 export const VersionParams = Type.Object({ ns: NameSchema, name: NameSchema, n: Type.Integer({ minimum: 1 }) });
 export const Limit = Type.Integer({ minimum: 1, maximum: 500, default: 50 });

@@ -4,10 +4,9 @@ import { RegistryError } from '../../errors/registry-error.js';
 import { searchModels } from '../../store/queries/search-models.js';
 import type { App, RouteDeps } from '../app-types.js';
 import { sendWrite, writeContext } from '../write-reply.js';
-import { Cursor, Limit, ModelParams } from './common-schemas.js';
+import { Cursor, Limit, literalUnion, ModelParams } from './common-schemas.js';
 
 const tags = ['models'];
-const literalUnion = (values: readonly string[]) => Type.Union(values.map((v) => Type.Literal(v)));
 
 const ModelQuery = Type.Object(
   {

@@ -14,10 +14,9 @@ import { RegistryError } from '../../errors/registry-error.js';
 import { searchVersions } from '../../store/queries/search-versions.js';
 import type { App, RouteDeps } from '../app-types.js';
 import { sendWrite, writeContext } from '../write-reply.js';
-import { Cursor, Limit, ModelParams, VersionParams } from './common-schemas.js';
+import { Cursor, Limit, literalUnion, ModelParams, VersionParams } from './common-schemas.js';
 
 const tags = ['versions'];
-const literalUnion = (values: readonly string[]) => Type.Union(values.map((v) => Type.Literal(v)));
 
 const VersionQuery = Type.Object(
   {
