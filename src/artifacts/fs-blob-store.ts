@@ -26,9 +26,12 @@ const UPLOAD_MODE = 0o600;
  * durable. `incoming/` and `sha256/` share a filesystem, which keeps the
  * rename atomic.
  *
- * One process owns a root: `init()` deletes whatever is in `incoming/`, which
- * after a crash is debris, but would be a live upload of a second process.
+ * Several servers may share a root: `init()` deletes only uploads in
+ * `incoming/` untouched for STALE_UPLOAD_MS, the debris of a crash.
  */
+/** An upload untouched this long is abandoned: no live transfer pauses for an hour. */
+export const STALE_UPLOAD_MS = 60 * 60 * 1000;
+
 export class FsBlobStore implements BlobStore {
   readonly #root: string;
   readonly #incoming: string;
@@ -143,8 +146,12 @@ export class FsBlobStore implements BlobStore {
   async #prepare(): Promise<void> {
     await mkdir(this.#incoming, { recursive: true });
     await mkdir(this.#blobs, { recursive: true });
+    // Only old files are debris: a recent one may be a live upload of another server sharing this folder.
+    const cutoff = Date.now() - STALE_UPLOAD_MS;
     for (const name of await readdir(this.#incoming)) {
-      await rm(join(this.#incoming, name), { force: true, recursive: true });
+      const path = join(this.#incoming, name);
+      const info = await stat(path).catch(() => undefined);
+      if (info !== undefined && info.mtimeMs < cutoff) await rm(path, { force: true, recursive: true });
     }
     await syncDirectory(this.#root);
   }

@@ -8,6 +8,10 @@ import type { ArgsOf, CommandTable, ResultOf, WriteContext, WriteOutcome, WriteS
 
 type WriteRequest = WriteContext & WriteSteps<unknown>;
 
+/** How long a retry with the same Idempotency-Key gets the first answer. */
+export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
+const PURGE_EVERY_BATCHES = 1024;
+
 interface Pending {
   readonly request: WriteRequest;
   resolve(outcome: WriteOutcome<unknown>): void;
@@ -23,6 +27,7 @@ interface Pending {
 export class LedgerWriter<T extends CommandTable> implements Writer<T> {
   private readonly queue: Pending[] = [];
   private draining = false;
+  private batches = 0;
 
   constructor(
     private readonly dialect: StoreDialect,
@@ -85,6 +90,10 @@ export class LedgerWriter<T extends CommandTable> implements Writer<T> {
           }
         }
         await tx.updateTable('ledger_head').set({ size }).where('id', '=', 1).execute();
+        if (++this.batches % PURGE_EVERY_BATCHES === 0) {
+          const cutoff = new Date(this.clock().getTime() - IDEMPOTENCY_WINDOW_MS).toISOString();
+          await tx.deleteFrom('idempotency_keys').where('created_at', '<', cutoff).execute();
+        }
       });
     } catch (cause) {
       const error = new RegistryError('unavailable', 'The registry could not commit the change; nothing was written. Retry the request.', { cause });
@@ -103,11 +112,14 @@ export class LedgerWriter<T extends CommandTable> implements Writer<T> {
     if (idempotency !== undefined) {
       const earlier = await tx
         .selectFrom('idempotency_keys')
-        .select(['request_hash', 'status', 'body'])
+        .select(['request_hash', 'status', 'body', 'created_at'])
         .where('principal', '=', request.actor)
         .where('key', '=', idempotency.key)
         .executeTakeFirst();
-      if (earlier !== undefined) {
+      if (earlier !== undefined && Date.parse(earlier.created_at) < this.clock().getTime() - IDEMPOTENCY_WINDOW_MS) {
+        // Past the retry window the key is free again.
+        await tx.deleteFrom('idempotency_keys').where('principal', '=', request.actor).where('key', '=', idempotency.key).execute();
+      } else if (earlier !== undefined) {
         if (earlier.request_hash !== idempotency.requestHash) {
           throw new RegistryError('idempotency_key_reused', `Idempotency-Key ${JSON.stringify(idempotency.key)} was already used for a different request; use a new key.`);
         }

@@ -144,6 +144,7 @@ function coreSchema(dialect: StoreDialect): Migration {
         .addColumn('created_at', 'text', (c) => c.notNull())
         .addPrimaryKeyConstraint('idempotency_keys_pk', ['principal', 'key'])
         .execute();
+      await db.schema.createIndex('idempotency_keys_created_idx').on('idempotency_keys').column('created_at').execute();
 
       await dialect.createModelSearchIndex(db as never);
     },

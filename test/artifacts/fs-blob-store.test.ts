@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RegistryError } from '../../src/errors/registry-error.js';
 import { type Digest, digestOfBytes } from '../../src/artifacts/digest.js';
-import { FsBlobStore } from '../../src/artifacts/fs-blob-store.js';
+import { FsBlobStore, STALE_UPLOAD_MS } from '../../src/artifacts/fs-blob-store.js';
 
 let root: string;
 let store: FsBlobStore;
@@ -246,12 +246,16 @@ describe('FsBlobStore.missing and init', () => {
     expect(await store.missing([])).toEqual([]);
   });
 
-  it('clears uploads a crash left in incoming', async () => {
-    await writeFile(join(root, 'incoming', 'half-written'), 'partial');
+  it('clears uploads a crash left in incoming, but not one still being written', async () => {
+    const abandoned = join(root, 'incoming', 'half-written');
+    await writeFile(abandoned, 'partial');
+    const longAgo = new Date(Date.now() - STALE_UPLOAD_MS - 60_000);
+    await utimes(abandoned, longAgo, longAgo);
+    await writeFile(join(root, 'incoming', 'live'), 'another server is writing this');
 
     await new FsBlobStore(root).init();
 
-    expect(await readdir(join(root, 'incoming'))).toEqual([]);
+    expect(await readdir(join(root, 'incoming'))).toEqual(['live']);
   });
 
   it('creates its folders on first use without an explicit init', async () => {
