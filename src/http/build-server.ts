@@ -14,7 +14,7 @@ import type { App, RouteDeps } from './app-types.js';
 import { guardRequest } from './authenticate.js';
 import { sendProblem } from './problem.js';
 import { blobRoutes } from './routes/blob-routes.js';
-import { ProblemSchema } from './routes/common-schemas.js';
+import { ProblemSchema, problemResponse } from './routes/common-schemas.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { ledgerRoutes } from './routes/ledger-routes.js';
 import { modelRoutes } from './routes/model-routes.js';
@@ -71,6 +71,14 @@ export async function buildServer(deps: ServerDeps): Promise<App> {
       },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
+    },
+    // Shared schemas appear under their own $id ("Problem"), not a generated name.
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+    // In the document only (not in serialisation): every route may answer with a problem.
+    transform: ({ schema, url }) => {
+      if (schema === undefined || schema === null) return { schema, url };
+      const response = { ...((schema as { response?: object }).response ?? {}), '4XX': problemResponse, '5XX': problemResponse };
+      return { schema: { ...schema, response } as typeof schema, url };
     },
   });
 

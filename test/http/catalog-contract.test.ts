@@ -43,6 +43,8 @@ for (const { name: dialect, skip } of dialects) {
         for (const path of ['/api/v1/models', '/api/v1/models/{ns}/{name}/versions', '/api/v1/blobs/{digest}', '/api/v1/versions', '/api/v1/ledger/entries']) {
           expect(Object.keys(doc.paths)).toContain(path);
         }
+        const created = (doc.paths['/api/v1/models'] as { post: { responses: Record<string, { content: Record<string, { schema: { $ref: string } }> }> } }).post.responses;
+        expect(created['4XX']!.content['application/problem+json']!.schema.$ref).toBe('#/components/schemas/Problem');
       });
     });
 

@@ -42,7 +42,8 @@ for (const { name: dialect, skip } of dialects) {
       expect(problemsWith(after)).toEqual([]);
     });
 
-    it.skipIf(dialect !== 'postgres')('keeps numbers and sequence gapless when two servers share one database', async () => {
+    // Only PostgreSQL serves several registry processes at once.
+    if (dialect === 'postgres') it('keeps numbers and sequence gapless when two servers share one database', async () => {
       const second = await startTestRegistry('postgres', { schema: registry.schema, adminToken: registry.adminToken, dataDir: registry.dataDir });
       try {
         await registry.api('POST', '/api/v1/models', { namespace: 'team', name: 'shared' });

@@ -21,7 +21,8 @@ export const ProblemSchema = Type.Object(
   { additionalProperties: true, $id: 'Problem' },
 );
 
-/** Error answers every route may give, for the API document. */
-export const problemResponses = {
-  '4XX': { description: 'RFC 9457 problem', content: { 'application/problem+json': { schema: { $ref: 'Problem#' } } } },
-} as const;
+/** The error answer every route may give, for the API document. */
+export const problemResponse = {
+  description: 'An RFC 9457 problem; `code` is stable',
+  content: { 'application/problem+json': { schema: { $ref: 'Problem#' } } },
+};
