@@ -9,4 +9,4 @@ import { writeCommands } from './write-commands.js';
 const { location } = workerData as { location: string };
 const dialect = openSqlite(location);
 const writer = new LedgerWriter(dialect, writeCommands);
-serveWrites<typeof writeCommands>(writer, parentPort!);
+serveWrites<typeof writeCommands>(writer, parentPort!, () => dialect.close());

@@ -8,6 +8,9 @@ export type WriterReply =
   | { readonly id: number; readonly outcome: WriteOutcome<unknown> }
   | { readonly id: number; readonly error: { readonly code: ErrorCode; readonly message: string; readonly extensions: Record<string, unknown> } };
 
+/** Asks the writer thread to close its database and end. */
+export const CLOSE = 'close';
+
 export interface WriterRequest {
   readonly id: number;
   readonly context: WriteContext;
@@ -52,11 +55,18 @@ export class ThreadWriter<T extends CommandTable> implements Writer<T> {
     while (this.pending.size > 0) await new Promise((resolve) => setTimeout(resolve, 5));
   }
 
+  /** Lets the thread finish its queue and close its connection; forces it only if it does not within 10 s. */
   async close(): Promise<void> {
     await this.idle();
     const worker = this.worker;
     this.worker = undefined;
-    await worker?.terminate();
+    if (worker === undefined) return;
+    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+    worker.ref();
+    worker.postMessage(CLOSE);
+    const timer = setTimeout(() => void worker.terminate(), 10_000);
+    await exited;
+    clearTimeout(timer);
   }
 
   private thread(): Worker {
@@ -97,8 +107,16 @@ export class ThreadWriter<T extends CommandTable> implements Writer<T> {
 }
 
 /** The writer thread's side of the conversation: run each request, reply with its outcome or error. */
-export function serveWrites<T extends CommandTable>(writer: Writer<T>, port: { on(event: 'message', listener: (request: WriterRequest) => void): unknown; postMessage(reply: WriterReply): void }): void {
+export function serveWrites<T extends CommandTable>(
+  writer: Writer<T>,
+  port: { on(event: 'message', listener: (request: WriterRequest | typeof CLOSE) => void): unknown; postMessage(reply: WriterReply): void; close(): void },
+  closeDatabase: () => Promise<void>,
+): void {
   port.on('message', (request) => {
+    if (request === CLOSE) {
+      void writer.close().then(closeDatabase).finally(() => port.close());
+      return;
+    }
     writer.write(request.context, request.name as keyof T & string, request.args as never).then(
       (outcome) => port.postMessage({ id: request.id, outcome }),
       (error: unknown) => {
