@@ -8,6 +8,9 @@ import type { TokenService } from '../access/token-service.js';
 import type { BlobStore } from '../artifacts/blob-store.js';
 import type { CatalogService } from '../catalog/catalog-service.js';
 import type { Store } from '../store/open-store.js';
+import type { Writer } from '../store/write-command.js';
+import type { WriteCommands } from '../server/write-commands.js';
+import type { LedgerSigner } from '../ledger/ledger-signer.js';
 
 export type App = FastifyInstance<Server, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
 
@@ -17,6 +20,8 @@ export interface RouteDeps {
   readonly blobs: BlobStore;
   readonly catalog: CatalogService;
   readonly tokens: TokenService;
+  readonly writer: Writer<WriteCommands>;
+  readonly signer: LedgerSigner;
   readonly authorizer: Authorizer;
   readonly limits: { readonly maxBlobBytes: number };
 }

@@ -10,6 +10,9 @@ import type { CatalogService } from '../catalog/catalog-service.js';
 import { errorCatalog } from '../errors/codes.js';
 import { RegistryError } from '../errors/registry-error.js';
 import type { Store } from '../store/open-store.js';
+import type { Writer } from '../store/write-command.js';
+import type { WriteCommands } from '../server/write-commands.js';
+import type { LedgerSigner } from '../ledger/ledger-signer.js';
 import type { App, RouteDeps } from './app-types.js';
 import { guardRequest } from './authenticate.js';
 import { sendProblem } from './problem.js';
@@ -17,6 +20,7 @@ import { blobRoutes } from './routes/blob-routes.js';
 import { ProblemSchema, problemResponse } from './routes/common-schemas.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { ledgerRoutes } from './routes/ledger-routes.js';
+import { ledgerProofRoutes } from './routes/ledger-proof-routes.js';
 import { modelRoutes } from './routes/model-routes.js';
 import { namespaceRoutes } from './routes/namespace-routes.js';
 import { tokenRoutes } from './routes/token-routes.js';
@@ -29,6 +33,8 @@ export interface ServerDeps {
   readonly blobs: BlobStore;
   readonly catalog: CatalogService;
   readonly tokens: TokenService;
+  readonly writer: Writer<WriteCommands>;
+  readonly signer: LedgerSigner;
   readonly authorizer: Authorizer;
   readonly version: string;
   readonly logger?: FastifyServerOptions['logger'];
@@ -100,6 +106,8 @@ export async function buildServer(deps: ServerDeps): Promise<App> {
     blobs: deps.blobs,
     catalog: deps.catalog,
     tokens: deps.tokens,
+    writer: deps.writer,
+    signer: deps.signer,
     authorizer: deps.authorizer,
     limits: { maxBlobBytes: deps.maxBlobBytes ?? 64 * 1024 ** 3 },
   };
@@ -109,6 +117,7 @@ export async function buildServer(deps: ServerDeps): Promise<App> {
   versionRoutes(app, routeDeps);
   blobRoutes(app, routeDeps);
   ledgerRoutes(app, routeDeps);
+  ledgerProofRoutes(app, routeDeps);
   tokenRoutes(app, routeDeps);
   app.get('/api/v1/openapi.json', { config: { guard: { public: true } }, schema: { hide: true } }, async () => app.swagger());
   return app;

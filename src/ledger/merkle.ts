@@ -31,43 +31,79 @@ function splitPoint(n: number): number {
   return k;
 }
 
-/** RFC 9162 §2.1.1: the Merkle Tree Hash of a list of leaf hashes. */
-export function rootOf(leafHashes: readonly Uint8Array[]): Buffer {
-  if (leafHashes.length === 0) return EMPTY_ROOT;
-  if (leafHashes.length === 1) return Buffer.from(leafHashes[0]!);
-  const k = splitPoint(leafHashes.length);
-  return hashChildren(rootOf(leafHashes.slice(0, k)), rootOf(leafHashes.slice(k)));
+/**
+ * MTH of the leaves [lo, hi) given a source of subtree hashes: a complete,
+ * aligned subtree is one lookup, anything else splits as RFC 9162 §2.1.1 does.
+ * So a proof needs O(log n) lookups, never the whole log.
+ */
+export type SubtreeSource = (level: number, index: number) => Buffer;
+
+export function rangeRoot(lo: number, hi: number, subtree: SubtreeSource): Buffer {
+  const n = hi - lo;
+  if (n === 0) return EMPTY_ROOT;
+  if ((n & (n - 1)) === 0 && lo % n === 0) return subtree(Math.log2(n), lo / n);
+  const k = splitPoint(n);
+  return hashChildren(rangeRoot(lo, lo + k, subtree), rangeRoot(lo + k, hi, subtree));
 }
 
-/** RFC 9162 §2.1.3.1: the audit path for leaf `index` in the tree of `leafHashes`. */
-export function inclusionProof(leafHashes: readonly Uint8Array[], index: number): Buffer[] {
-  if (!Number.isSafeInteger(index) || index < 0 || index >= leafHashes.length) {
-    throw new RangeError(`leaf ${index} is not in a tree of ${leafHashes.length}`);
+/** RFC 9162 §2.1.3.1: the audit path for leaf `index` in the tree of the first `size` leaves. */
+export function proveInclusion(index: number, size: number, subtree: SubtreeSource): Buffer[] {
+  if (!Number.isSafeInteger(index) || !Number.isSafeInteger(size) || index < 0 || index >= size) {
+    throw new RangeError(`leaf ${index} is not in a tree of ${size}`);
   }
-  const path = (leaves: readonly Uint8Array[], m: number): Buffer[] => {
-    if (leaves.length <= 1) return [];
-    const k = splitPoint(leaves.length);
+  const path = (m: number, lo: number, hi: number): Buffer[] => {
+    if (hi - lo <= 1) return [];
+    const k = splitPoint(hi - lo);
     return m < k
-      ? [...path(leaves.slice(0, k), m), rootOf(leaves.slice(k))]
-      : [...path(leaves.slice(k), m - k), rootOf(leaves.slice(0, k))];
+      ? [...path(m, lo, lo + k), rangeRoot(lo + k, hi, subtree)]
+      : [...path(m - k, lo + k, hi), rangeRoot(lo, lo + k, subtree)];
   };
-  return path(leafHashes, index);
+  return path(index, 0, size);
 }
 
-/** RFC 9162 §2.1.4.1: the proof that the first `size1` leaves are a prefix of `leafHashes`. */
-export function consistencyProof(leafHashes: readonly Uint8Array[], size1: number): Buffer[] {
-  if (!Number.isSafeInteger(size1) || size1 < 1 || size1 > leafHashes.length) {
-    throw new RangeError(`no consistency proof from ${size1} to ${leafHashes.length}`);
+/** RFC 9162 §2.1.4.1: the proof that the tree of `size1` leaves is a prefix of the tree of `size2`. */
+export function proveConsistency(size1: number, size2: number, subtree: SubtreeSource): Buffer[] {
+  if (!Number.isSafeInteger(size1) || !Number.isSafeInteger(size2) || size1 < 1 || size1 > size2) {
+    throw new RangeError(`no consistency proof from ${size1} to ${size2}`);
   }
-  const subproof = (m: number, leaves: readonly Uint8Array[], complete: boolean): Buffer[] => {
-    const n = leaves.length;
-    if (m === n) return complete ? [] : [rootOf(leaves)];
+  const subproof = (m: number, lo: number, hi: number, complete: boolean): Buffer[] => {
+    const n = hi - lo;
+    if (m === n) return complete ? [] : [rangeRoot(lo, hi, subtree)];
     const k = splitPoint(n);
     return m <= k
-      ? [...subproof(m, leaves.slice(0, k), complete), rootOf(leaves.slice(k))]
-      : [...subproof(m - k, leaves.slice(k), false), rootOf(leaves.slice(0, k))];
+      ? [...subproof(m, lo, lo + k, complete), rangeRoot(lo + k, hi, subtree)]
+      : [...subproof(m - k, lo + k, hi, false), rangeRoot(lo, lo + k, subtree)];
   };
-  return subproof(size1, leafHashes, true);
+  return subproof(size1, 0, size2, true);
+}
+
+/** Subtree hashes computed from an in-memory list of leaf hashes (for small trees and tests). */
+export function subtreesOf(leafHashes: readonly Uint8Array[]): SubtreeSource {
+  const memo = new Map<string, Buffer>();
+  const subtree: SubtreeSource = (level, index) => {
+    if (level === 0) return Buffer.from(leafHashes[index]!);
+    const key = `${level}/${index}`;
+    let hash = memo.get(key);
+    if (hash === undefined) {
+      hash = hashChildren(subtree(level - 1, index * 2), subtree(level - 1, index * 2 + 1));
+      memo.set(key, hash);
+    }
+    return hash;
+  };
+  return subtree;
+}
+
+/** RFC 9162 §2.1.1: the Merkle Tree Hash of a list of leaf hashes. */
+export function rootOf(leafHashes: readonly Uint8Array[]): Buffer {
+  return rangeRoot(0, leafHashes.length, subtreesOf(leafHashes));
+}
+
+export function inclusionProof(leafHashes: readonly Uint8Array[], index: number): Buffer[] {
+  return proveInclusion(index, leafHashes.length, subtreesOf(leafHashes));
+}
+
+export function consistencyProof(leafHashes: readonly Uint8Array[], size1: number): Buffer[] {
+  return proveConsistency(size1, leafHashes.length, subtreesOf(leafHashes));
 }
 
 export type ProofCheck = { readonly valid: true } | { readonly valid: false; readonly reason: string };

@@ -13,6 +13,8 @@ import { ThreadWriter } from '../store/sqlite/thread-writer.js';
 import type { Writer } from '../store/write-command.js';
 import { type WriteCommands, writeCommands } from './write-commands.js';
 import { packageVersion } from './package-version.js';
+import type { LedgerSigner } from '../ledger/ledger-signer.js';
+import { loadLedgerSigner } from './ledger-key.js';
 
 export interface Registry {
   readonly store: Store;
@@ -20,6 +22,7 @@ export interface Registry {
   readonly blobs: FsBlobStore;
   readonly catalog: CatalogService;
   readonly tokens: TokenService;
+  readonly signer: LedgerSigner;
   /** Set on the first start: the admin token, to be shown once. */
   readonly bootstrap: { token: string; generated: boolean } | undefined;
   close(): Promise<void>;
@@ -38,9 +41,10 @@ export async function openRegistry(config: RegistryConfig): Promise<Registry> {
   try {
     const blobs = new FsBlobStore(join(config.dataDir, 'blobs'));
     await blobs.init();
+    const signer = await loadLedgerSigner(config.dataDir, config.ledgerKey, config.logOrigin);
     const tokens = new TokenService(store, writer);
     const bootstrap = await tokens.bootstrap(config.adminToken);
-    return { store, writer, blobs, catalog: new CatalogService(store, writer, blobs), tokens, bootstrap, close };
+    return { store, writer, blobs, catalog: new CatalogService(store, writer, blobs), tokens, signer, bootstrap, close };
   } catch (error) {
     await close();
     throw error;
@@ -79,6 +83,8 @@ export async function startServer(config: RegistryConfig): Promise<RunningServer
       blobs: registry.blobs,
       catalog: registry.catalog,
       tokens: registry.tokens,
+      writer: registry.writer,
+      signer: registry.signer,
       authorizer: new DefaultAuthorizer(),
       version: packageVersion(),
       logger: config.log ? { level: 'info' } : false,

@@ -13,6 +13,10 @@ export interface RegistryConfig {
   readonly adminToken?: string | undefined;
   readonly maxBlobBytes?: number | undefined;
   readonly log?: boolean | undefined;
+  /** The ledger's Ed25519 signing key (PKCS#8 PEM); default `ledger-key.pem` in the data directory, created on first start. */
+  readonly ledgerKey?: string | undefined;
+  /** The checkpoints' origin line; default derived from the signing key. */
+  readonly logOrigin?: string | undefined;
   /** SQLite only: false keeps the writer on the main thread (default: its own thread). */
   readonly writerThread?: boolean | undefined;
 }
@@ -34,5 +38,7 @@ export function resolveConfig(
     host: flags.host ?? env.MODELKEEP_HOST ?? DEFAULT_HOST,
     port,
     adminToken: env.MODELKEEP_ADMIN_TOKEN,
+    ledgerKey: env.MODELKEEP_LEDGER_KEY,
+    logOrigin: env.MODELKEEP_LOG_ORIGIN,
   };
 }

@@ -1,6 +1,7 @@
 import { tokenCommands } from '../access/token-commands.js';
 import { catalogCommands } from '../catalog/catalog-commands.js';
+import { ledgerCommands } from '../ledger/ledger-commands.js';
 
 /** Every write the registry knows, by name: the table a writer, in-process or on its own thread, runs from. */
-export const writeCommands = { ...catalogCommands, ...tokenCommands };
+export const writeCommands = { ...catalogCommands, ...tokenCommands, ...ledgerCommands };
 export type WriteCommands = typeof writeCommands;

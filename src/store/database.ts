@@ -21,6 +21,23 @@ export interface LedgerEntryRow {
 export interface LedgerHeadRow {
   id: number;
   size: number;
+  /** The Merkle frontier at `size`: JSON array of hex peak hashes, largest subtree first. */
+  frontier: string;
+}
+
+/** A complete subtree of level ≥ 1 of the ledger's Merkle tree; hash in hex. */
+export interface LedgerNodeRow {
+  level: number;
+  idx: number;
+  hash: string;
+}
+
+/** A signed checkpoint (C2SP tlog-checkpoint note) of the ledger at `size`. */
+export interface LedgerCheckpointRow {
+  size: number;
+  root: string;
+  note: string;
+  created_at: string;
 }
 
 export interface NamespaceRow {
@@ -117,6 +134,8 @@ export interface IdempotencyRow {
 export interface Database {
   ledger_entries: LedgerEntryRow;
   ledger_head: LedgerHeadRow;
+  ledger_nodes: LedgerNodeRow;
+  ledger_checkpoints: LedgerCheckpointRow;
   namespaces: NamespaceRow;
   extension_schemas: ExtensionSchemaRow;
   models: ModelRow;

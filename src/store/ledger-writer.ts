@@ -1,8 +1,10 @@
 import { sql } from 'kysely';
 import { RegistryError } from '../errors/registry-error.js';
+import { MerkleFrontier, type Subtree } from '../ledger/merkle-frontier.js';
 import { sealEntry } from '../ledger/seal-entry.js';
 import type { Db } from './database.js';
 import type { StoreDialect } from './dialect.js';
+import { insertNodes } from './merkle/insert-nodes.js';
 import { applyEntry } from './projections/apply-entry.js';
 import type { ArgsOf, CommandTable, ResultOf, WriteContext, WriteOutcome, WriteSteps, Writer } from './write-command.js';
 
@@ -74,22 +76,31 @@ export class LedgerWriter<T extends CommandTable> implements Writer<T> {
         // Takes the write lock first (row lock in PostgreSQL, the database lock in SQLite),
         // so sequence numbers are assigned by exactly one writer at a time.
         await sql`UPDATE ledger_head SET size = size WHERE id = 1`.execute(tx);
-        const head = await tx.selectFrom('ledger_head').select('size').where('id', '=', 1).executeTakeFirstOrThrow();
-        let size = Number(head.size);
+        const head = await tx.selectFrom('ledger_head').select(['size', 'frontier']).where('id', '=', 1).executeTakeFirstOrThrow();
+        let frontier = MerkleFrontier.restore(Number(head.size), (JSON.parse(head.frontier) as string[]).map((h) => Buffer.from(h, 'hex')));
+        const nodes: Subtree[] = [];
         for (const pending of batch) {
+          // A refused write undoes its entries in the tree as well as in the tables.
+          const before = { frontier: frontier.clone(), nodes: nodes.length };
           await sql`SAVEPOINT mk_write`.execute(tx);
           try {
-            const outcome = await this.apply(tx, pending.request, size);
+            const outcome = await this.apply(tx, pending.request, frontier, nodes);
             await sql`RELEASE SAVEPOINT mk_write`.execute(tx);
-            size += outcome.entries.length;
             settle.push(() => pending.resolve(outcome));
           } catch (error) {
             await sql`ROLLBACK TO SAVEPOINT mk_write`.execute(tx);
             await sql`RELEASE SAVEPOINT mk_write`.execute(tx);
+            frontier = before.frontier;
+            nodes.length = before.nodes;
             settle.push(() => pending.reject(error));
           }
         }
-        await tx.updateTable('ledger_head').set({ size }).where('id', '=', 1).execute();
+        await insertNodes(tx, nodes);
+        await tx
+          .updateTable('ledger_head')
+          .set({ size: frontier.treeSize, frontier: JSON.stringify(frontier.peakHashes.map((h) => h.toString('hex'))) })
+          .where('id', '=', 1)
+          .execute();
         if (++this.batches % PURGE_EVERY_BATCHES === 0) {
           const cutoff = new Date(this.clock().getTime() - IDEMPOTENCY_WINDOW_MS).toISOString();
           await tx.deleteFrom('idempotency_keys').where('created_at', '<', cutoff).execute();
@@ -107,7 +118,7 @@ export class LedgerWriter<T extends CommandTable> implements Writer<T> {
     await this.idle();
   }
 
-  private async apply(tx: Db, request: WriteRequest, size: number): Promise<WriteOutcome<unknown>> {
+  private async apply(tx: Db, request: WriteRequest, frontier: MerkleFrontier, nodes: Subtree[]): Promise<WriteOutcome<unknown>> {
     const { idempotency } = request;
     if (idempotency !== undefined) {
       const earlier = await tx
@@ -129,9 +140,10 @@ export class LedgerWriter<T extends CommandTable> implements Writer<T> {
     const drafts = await request.decide(tx);
     const now = this.clock();
     const entries = drafts.map((draft, index) =>
-      sealEntry({ ...draft, reason: draft.reason ?? request.reason }, size + index, now, request.actor),
+      sealEntry({ ...draft, reason: draft.reason ?? request.reason }, frontier.treeSize + index, now, request.actor),
     );
     for (const entry of entries) {
+      nodes.push(...frontier.append(Buffer.from(entry.leafHash, 'hex')));
       await tx
         .insertInto('ledger_entries')
         .values({

@@ -1,5 +1,8 @@
 import { type Kysely, type Migration, Migrator, sql } from 'kysely';
+import { MerkleFrontier } from '../ledger/merkle-frontier.js';
+import type { Database } from './database.js';
 import type { StoreDialect } from './dialect.js';
+import { insertNodes } from './merkle/insert-nodes.js';
 
 /*
  * Migrations are written once with Kysely's schema builder; only the
@@ -151,10 +154,46 @@ function coreSchema(dialect: StoreDialect): Migration {
   };
 }
 
+/** Level ≥ 1 nodes of the Merkle tree over the ledger (leaves are the entries' leaf hashes), and signed checkpoints. */
+function merkleTree(): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('ledger_nodes')
+        .addColumn('level', 'integer', (c) => c.notNull())
+        .addColumn('idx', 'bigint', (c) => c.notNull())
+        .addColumn('hash', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('ledger_nodes_pk', ['level', 'idx'])
+        .execute();
+      await db.schema.alterTable('ledger_head').addColumn('frontier', 'text', (c) => c.notNull().defaultTo('[]')).execute();
+      await db.schema
+        .createTable('ledger_checkpoints')
+        .addColumn('size', 'bigint', (c) => c.primaryKey())
+        .addColumn('root', 'text', (c) => c.notNull())
+        .addColumn('note', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      await backfillMerkleTree(db as Kysely<Database>);
+    },
+  };
+}
+
+/** Builds the tree for a ledger written before it was kept, in one pass. */
+async function backfillMerkleTree(db: Kysely<Database>): Promise<void> {
+  const frontier = MerkleFrontier.empty();
+  for (let from = 0; ; from += 10_000) {
+    const rows = await db.selectFrom('ledger_entries').select(['seq', 'leaf_hash']).where('seq', '>=', from).where('seq', '<', from + 10_000).orderBy('seq').execute();
+    const nodes = rows.flatMap((row) => frontier.append(Buffer.from(row.leaf_hash, 'hex')));
+    await insertNodes(db, nodes);
+    if (rows.length < 10_000) break;
+  }
+  await db.updateTable('ledger_head').set({ frontier: JSON.stringify(frontier.peakHashes.map((h) => h.toString('hex'))) }).where('id', '=', 1).execute();
+}
+
 export async function migrate(dialect: StoreDialect): Promise<void> {
   const migrator = new Migrator({
     db: dialect.db,
-    provider: { getMigrations: async () => ({ '0001-core': coreSchema(dialect) }) },
+    provider: { getMigrations: async () => ({ '0001-core': coreSchema(dialect), '0002-merkle-tree': merkleTree() }) },
   });
   const { error } = await migrator.migrateToLatest();
   if (error !== undefined) throw error;

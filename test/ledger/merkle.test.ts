@@ -9,6 +9,7 @@ import {
   hashChildren,
   hashLeaf,
   inclusionProof,
+  proveInclusion as proveInclusionFrom,
   rootOf,
   verifyConsistency,
   verifyInclusion,
@@ -92,5 +93,23 @@ describe('Merkle trees built and proved here', () => {
   it('says why a proof fails', () => {
     const check = verifyInclusion(5, 3, leaves[0]!, [], rootOf(leaves.slice(0, 3)));
     expect(check).toEqual({ valid: false, reason: 'leaf 5 is not in a tree of size 3' });
+  });
+});
+
+describe('the Merkle frontier the writer keeps', () => {
+  it('has the RFC root after every append, and stores each complete subtree once', async () => {
+    const { MerkleFrontier } = await import('../../src/ledger/merkle-frontier.js');
+    const leaves = Array.from({ length: 300 }, (_, i) => hashLeaf(Buffer.from(`e${i}`)));
+    const frontier = MerkleFrontier.empty();
+    const stored = new Map<string, Buffer>();
+    leaves.forEach((leaf, i) => {
+      for (const node of frontier.append(leaf)) stored.set(`${node.level}/${node.index}`, node.hash);
+      expect(frontier.root()).toEqual(rootOf(leaves.slice(0, i + 1)));
+      const restored = MerkleFrontier.restore(frontier.treeSize, frontier.peakHashes);
+      expect(restored.root()).toEqual(frontier.root());
+    });
+    const fromStore = (level: number, index: number) => (level === 0 ? leaves[index]! : stored.get(`${level}/${index}`)!);
+    expect(inclusionProof(leaves, 123)).toEqual(proveInclusionFrom(123, 300, fromStore));
+    expect(stored.size).toBe(300 - 4); // n minus the number of set bits of n: one internal node per merge
   });
 });

@@ -26,7 +26,7 @@ export function problemsWith(entries: readonly WireEntry[], firstSeq = 0): strin
     if (entry.seq !== firstSeq + index) problems.push(`entry ${index} has seq ${entry.seq}, expected ${firstSeq + index}`);
     const { canonical, leafHash, ...fields } = entry;
     if (canonicalize(fields) !== canonical) problems.push(`seq ${entry.seq}: canonical text does not match its fields`);
-    const recomputed = createHash('sha256').update(Buffer.from([0])).update(canonical, 'utf8').digest('hex');
+    const recomputed = createHash('sha256').update(Buffer.from([0])).update(canonical, 'utf8').digest('base64');
     if (recomputed !== leafHash) problems.push(`seq ${entry.seq}: leaf hash does not recompute`);
   });
   return problems;

@@ -13,12 +13,13 @@ const EntrySchema = Type.Object({
   reason: Type.Union([Type.String(), Type.Null()]),
   payload: Type.Unknown(),
   canonical: Type.String({ description: 'The RFC 8785 JSON that was hashed' }),
-  leafHash: Type.String({ description: 'hex SHA-256(0x00 || canonical), RFC 9162 §2.1.1' }),
+  leafHash: Type.String({ description: 'base64 SHA-256(0x00 || canonical), RFC 9162 §2.1.1' }),
 });
 
 const MAX_ENTRIES = 1000;
 
-const toWire = (e: Awaited<ReturnType<typeof readLedger>>[number]) => ({ ...e, reason: e.reason ?? null });
+// Hashes are base64 across the ledger API, as in proofs and checkpoints.
+const toWire = (e: Awaited<ReturnType<typeof readLedger>>[number]) => ({ ...e, reason: e.reason ?? null, leafHash: Buffer.from(e.leafHash, 'hex').toString('base64') });
 
 export function ledgerRoutes(app: App, { store }: RouteDeps): void {
   app.get(

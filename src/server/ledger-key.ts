@@ -1,0 +1,29 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { LedgerSigner } from '../ledger/ledger-signer.js';
+
+export const LEDGER_KEY_FILE = 'ledger-key.pem';
+
+/**
+ * The ledger's signing key: from `path` if given (servers sharing a database
+ * must share it), else from the data directory, created there on first use
+ * with mode 0600.
+ */
+export async function loadLedgerSigner(dataDir: string, path?: string, origin?: string): Promise<LedgerSigner> {
+  const file = path ?? join(dataDir, LEDGER_KEY_FILE);
+  let pem: string;
+  try {
+    pem = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || path !== undefined) throw error;
+    pem = LedgerSigner.generatePem();
+    try {
+      await writeFile(file, pem, { mode: 0o600, flag: 'wx' });
+    } catch (raced) {
+      // Another process created it first: use theirs.
+      if ((raced as NodeJS.ErrnoException).code !== 'EEXIST') throw raced;
+      pem = await readFile(file, 'utf8');
+    }
+  }
+  return LedgerSigner.fromPem(pem, origin);
+}
