@@ -75,8 +75,12 @@ export class LedgerWriter<T extends CommandTable> implements Writer<T> {
       await this.dialect.db.transaction().execute(async (tx) => {
         // Takes the write lock first (row lock in PostgreSQL, the database lock in SQLite),
         // so sequence numbers are assigned by exactly one writer at a time.
-        await sql`UPDATE ledger_head SET size = size WHERE id = 1`.execute(tx);
-        const head = await tx.selectFrom('ledger_head').select(['size', 'frontier']).where('id', '=', 1).executeTakeFirstOrThrow();
+        const head = await tx
+          .updateTable('ledger_head')
+          .set({ size: sql`size` })
+          .where('id', '=', 1)
+          .returning(['size', 'frontier'])
+          .executeTakeFirstOrThrow();
         let frontier = MerkleFrontier.restore(Number(head.size), (JSON.parse(head.frontier) as string[]).map((h) => Buffer.from(h, 'hex')));
         const nodes: Subtree[] = [];
         for (const pending of batch) {
@@ -173,6 +177,7 @@ export class LedgerWriter<T extends CommandTable> implements Writer<T> {
         })
         .execute();
     }
-    return { result, entries, replayed: false, status: idempotency?.status };
+    const receipts = entries.map(({ seq, action, subject }) => ({ seq, action, subject }));
+    return { result, entries: receipts, replayed: false, status: idempotency?.status };
   }
 }

@@ -26,9 +26,16 @@ export interface WriteContext {
   readonly idempotency?: { readonly key: string; readonly requestHash: string; readonly status: number } | undefined;
 }
 
+/** What a write appended, without the payloads (they may cross a thread boundary). */
+export interface EntryReceipt {
+  readonly seq: number;
+  readonly action: string;
+  readonly subject: string;
+}
+
 export interface WriteOutcome<R> {
   readonly result: R;
-  readonly entries: readonly LedgerEntry[];
+  readonly entries: readonly EntryReceipt[];
   /** True when an earlier request with the same Idempotency-Key already did this. */
   readonly replayed: boolean;
   readonly status?: number | undefined;

@@ -1,4 +1,5 @@
-import { type SubtreeSource, proveConsistency, proveInclusion, rangeRoot } from '../../ledger/merkle.js';
+import { type SubtreeSource, hashChildren, proveConsistency, proveInclusion, rangeRoot } from '../../ledger/merkle.js';
+import { LOWEST_STORED_LEVEL } from './insert-nodes.js';
 import type { Db } from '../database.js';
 
 const PLACEHOLDER = Buffer.alloc(32);
@@ -16,11 +17,16 @@ async function withStoredSubtrees<T>(db: Db, compute: (subtree: SubtreeSource) =
     return PLACEHOLDER;
   });
   const keys = [...wanted.values()];
-  const leaves = keys.filter((k) => k.level === 0).map((k) => k.index);
-  const inner = keys.filter((k) => k.level > 0);
+  // Leaves are read directly; subtrees below the lowest stored level are rebuilt from their leaves.
+  const leaves = new Set<number>();
+  for (const k of keys.filter((k) => k.level < LOWEST_STORED_LEVEL)) {
+    const span = 2 ** k.level;
+    for (let i = k.index * span; i < (k.index + 1) * span; i += 1) leaves.add(i);
+  }
+  const inner = keys.filter((k) => k.level >= LOWEST_STORED_LEVEL);
   const found = new Map<string, Buffer>();
-  if (leaves.length > 0) {
-    const rows = await db.selectFrom('ledger_entries').select(['seq', 'leaf_hash']).where('seq', 'in', leaves).execute();
+  if (leaves.size > 0) {
+    const rows = await db.selectFrom('ledger_entries').select(['seq', 'leaf_hash']).where('seq', 'in', [...leaves]).execute();
     for (const row of rows) found.set(`0/${Number(row.seq)}`, Buffer.from(row.leaf_hash, 'hex'));
   }
   if (inner.length > 0) {
@@ -31,11 +37,17 @@ async function withStoredSubtrees<T>(db: Db, compute: (subtree: SubtreeSource) =
       .execute();
     for (const row of rows) found.set(`${row.level}/${Number(row.idx)}`, Buffer.from(row.hash, 'hex'));
   }
-  return compute((level, index) => {
-    const hash = found.get(`${level}/${index}`);
-    if (hash === undefined) throw new Error(`the ledger's Merkle tree lacks node ${level}/${index}`);
+  const subtree: SubtreeSource = (level, index) => {
+    const key = `${level}/${index}`;
+    let hash = found.get(key);
+    if (hash === undefined && level > 0 && level < LOWEST_STORED_LEVEL) {
+      hash = hashChildren(subtree(level - 1, index * 2), subtree(level - 1, index * 2 + 1));
+      found.set(key, hash);
+    }
+    if (hash === undefined) throw new Error(`the ledger's Merkle tree lacks node ${key}`);
     return hash;
-  });
+  };
+  return compute(subtree);
 }
 
 export const storedRoot = (db: Db, size: number): Promise<Buffer> => withStoredSubtrees(db, (s) => rangeRoot(0, size, s));
