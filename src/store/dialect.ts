@@ -16,6 +16,8 @@ export interface ModelSearchText {
 export interface StoreDialect {
   readonly name: 'sqlite' | 'postgres';
   readonly db: Db;
+  /** PostgreSQL: after any failed statement the transaction can only roll back. SQLite undoes just the statement. */
+  readonly failedStatementAbortsTransaction: boolean;
   /** Creates the full-text index over models: an FTS5 table, or a tsvector column. */
   createModelSearchIndex(db: Db): Promise<void>;
   /** Keeps the full-text index in step with a model row that was just written. */

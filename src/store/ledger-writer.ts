@@ -14,6 +14,9 @@ type WriteRequest = WriteContext & WriteSteps<unknown>;
 export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
 const PURGE_EVERY_BATCHES = 1024;
 
+/** A write failed after it began writing, with no savepoint to undo just it. */
+class RetryGuarded extends Error {}
+
 interface Pending {
   readonly request: WriteRequest;
   resolve(outcome: WriteOutcome<unknown>): void;
@@ -69,7 +72,13 @@ export class LedgerWriter<T extends CommandTable> implements Writer<T> {
     }
   }
 
-  private async commitBatch(batch: readonly Pending[]): Promise<void> {
+  /**
+   * `guarded` puts each write in a savepoint. Where a failed statement does not
+   * poison the transaction (SQLite), writes run unguarded: one refused while
+   * deciding has written nothing, and the rare one that fails after it began
+   * writing makes the whole batch run again, guarded.
+   */
+  private async commitBatch(batch: readonly Pending[], guarded = this.dialect.failedStatementAbortsTransaction): Promise<void> {
     const settle: Array<() => void> = [];
     try {
       await this.dialect.db.transaction().execute(async (tx) => {
@@ -86,14 +95,19 @@ export class LedgerWriter<T extends CommandTable> implements Writer<T> {
         for (const pending of batch) {
           // A refused write undoes its entries in the tree as well as in the tables.
           const before = { frontier: frontier.clone(), nodes: nodes.length };
-          await sql`SAVEPOINT mk_write`.execute(tx);
+          const progress = { writing: false };
+          if (guarded) await sql`SAVEPOINT mk_write`.execute(tx);
           try {
-            const outcome = await this.apply(tx, pending.request, frontier, nodes);
-            await sql`RELEASE SAVEPOINT mk_write`.execute(tx);
+            const outcome = await this.apply(tx, pending.request, frontier, nodes, progress);
+            if (guarded) await sql`RELEASE SAVEPOINT mk_write`.execute(tx);
             settle.push(() => pending.resolve(outcome));
           } catch (error) {
-            await sql`ROLLBACK TO SAVEPOINT mk_write`.execute(tx);
-            await sql`RELEASE SAVEPOINT mk_write`.execute(tx);
+            if (guarded) {
+              await sql`ROLLBACK TO SAVEPOINT mk_write`.execute(tx);
+              await sql`RELEASE SAVEPOINT mk_write`.execute(tx);
+            } else if (progress.writing) {
+              throw new RetryGuarded();
+            }
             frontier = before.frontier;
             nodes.length = before.nodes;
             settle.push(() => pending.reject(error));
@@ -111,6 +125,7 @@ export class LedgerWriter<T extends CommandTable> implements Writer<T> {
         }
       });
     } catch (cause) {
+      if (cause instanceof RetryGuarded) return this.commitBatch(batch, true);
       const error = new RegistryError('unavailable', 'The registry could not commit the change; nothing was written. Retry the request.', { cause });
       for (const pending of batch) pending.reject(error);
       return;
@@ -122,7 +137,7 @@ export class LedgerWriter<T extends CommandTable> implements Writer<T> {
     await this.idle();
   }
 
-  private async apply(tx: Db, request: WriteRequest, frontier: MerkleFrontier, nodes: Subtree[]): Promise<WriteOutcome<unknown>> {
+  private async apply(tx: Db, request: WriteRequest, frontier: MerkleFrontier, nodes: Subtree[], progress: { writing: boolean }): Promise<WriteOutcome<unknown>> {
     const { idempotency } = request;
     if (idempotency !== undefined) {
       const earlier = await tx
@@ -133,6 +148,7 @@ export class LedgerWriter<T extends CommandTable> implements Writer<T> {
         .executeTakeFirst();
       if (earlier !== undefined && Date.parse(earlier.created_at) < this.clock().getTime() - IDEMPOTENCY_WINDOW_MS) {
         // Past the retry window the key is free again.
+        progress.writing = true;
         await tx.deleteFrom('idempotency_keys').where('principal', '=', request.actor).where('key', '=', idempotency.key).execute();
       } else if (earlier !== undefined) {
         if (earlier.request_hash !== idempotency.requestHash) {
@@ -142,6 +158,7 @@ export class LedgerWriter<T extends CommandTable> implements Writer<T> {
       }
     }
     const drafts = await request.decide(tx);
+    progress.writing = true;
     const now = this.clock();
     const entries = drafts.map((draft, index) =>
       sealEntry({ ...draft, reason: draft.reason ?? request.reason }, frontier.treeSize + index, now, request.actor),

@@ -32,6 +32,7 @@ export async function openPostgres(options: PostgresOptions): Promise<StoreDiale
   return {
     name: 'postgres',
     db,
+    failedStatementAbortsTransaction: true,
     async createModelSearchIndex(target) {
       await sql`ALTER TABLE models ADD COLUMN search_vector tsvector GENERATED ALWAYS AS (
         to_tsvector('simple', name || ' ' || description || ' ' || search_tags)) STORED`.execute(target);

@@ -42,6 +42,7 @@ export function openSqlite(file: string): StoreDialect {
   return {
     name: 'sqlite',
     db,
+    failedStatementAbortsTransaction: false,
     async createModelSearchIndex(target) {
       await sql`CREATE VIRTUAL TABLE model_fts USING fts5(name, description, tags, tokenize = 'unicode61')`.execute(target);
     },
