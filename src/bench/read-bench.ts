@@ -9,7 +9,9 @@ export interface ReadSettings {
 
 /** Which reads are searches, for the search target; getVersion is a key lookup. */
 export const SEARCH_QUERIES = ['versionsByNamespaceAndStatus', 'versionsByTag', 'versionsByLicense', 'versionsByModel', 'modelsFullText'] as const;
-export type ReadQuery = 'getVersion' | (typeof SEARCH_QUERIES)[number];
+/** Ledger proofs over the loaded ledger (one entry per version, model and namespace, plus publications). */
+export const PROOF_QUERIES = ['inclusionProof', 'consistencyProof'] as const;
+export type ReadQuery = 'getVersion' | (typeof SEARCH_QUERIES)[number] | (typeof PROOF_QUERIES)[number];
 
 const itemsIn = (answer: Answer): number => (JSON.parse(answer.body.toString('utf8')) as { items: unknown[] }).items.length;
 
@@ -19,6 +21,7 @@ function readPlans(shape: CatalogShape): Record<ReadQuery, { next: () => Call; m
   const namespace = () => namespaceName(Math.floor(random() * shape.namespaces));
   const model = () => modelName(Math.floor(random() * shape.modelsPerNamespace));
   const get = (path: string): Call => ({ method: 'GET', path });
+  const ledgerFloor = shape.namespaces * shape.modelsPerNamespace * shape.versionsPerModel;
   return {
     getVersion: { next: () => get(`/api/v1/models/${namespace()}/${model()}/versions/${1 + Math.floor(random() * shape.versionsPerModel)}`) },
     versionsByNamespaceAndStatus: { next: () => get(`/api/v1/versions?namespace=${namespace()}&status=published&limit=50`), measure: itemsIn },
@@ -26,6 +29,9 @@ function readPlans(shape: CatalogShape): Record<ReadQuery, { next: () => Call; m
     versionsByLicense: { next: () => get(`/api/v1/versions?license=${encodeURIComponent(pick(random, LICENSES))}&limit=50`), measure: itemsIn },
     versionsByModel: { next: () => get(`/api/v1/versions?model=${namespace()}/${model()}&limit=50`), measure: itemsIn },
     modelsFullText: { next: () => get(`/api/v1/models?q=${encodeURIComponent(pick(random, WORDS))}&limit=50`), measure: itemsIn },
+    // The loaded ledger holds at least one entry per version; proofs are drawn within that prefix.
+    inclusionProof: { next: () => get(`/api/v1/ledger/proofs/inclusion?seq=${Math.floor(random() * ledgerFloor)}&treeSize=${ledgerFloor}`) },
+    consistencyProof: { next: () => get(`/api/v1/ledger/proofs/consistency?from=${1 + Math.floor(random() * (ledgerFloor - 1))}&to=${ledgerFloor}`) },
   };
 }
 
