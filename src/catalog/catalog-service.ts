@@ -54,7 +54,7 @@ export class CatalogService {
   }
 
   updateModel(ctx: WriteContext, namespace: string, name: string, patch: UpdateModel, ifMatch: string | undefined): Promise<WriteOutcome<Model>> {
-    return this.writer.write({ ...ctx, reason: patch.reason }, 'updateModel', { namespace, name, patch, ifMatch });
+    return this.writer.write(ctx, 'updateModel', { namespace, name, patch, ifMatch });
   }
 
   async registerVersion(ctx: WriteContext, namespace: string, model: string, command: RegisterVersion): Promise<WriteOutcome<ModelVersion>> {
@@ -68,11 +68,11 @@ export class CatalogService {
     const manifest = patch.manifest === undefined ? undefined : await this.checkManifest(patch.manifest);
     const { manifest: _m, reason: _r, ...metadata } = patch;
     checkVersionMetadata(metadata as VersionMetadata);
-    return this.writer.write({ ...ctx, reason: patch.reason }, 'updateVersion', { ref, patch, manifest, ifMatch });
+    return this.writer.write(ctx, 'updateVersion', { ref, patch, manifest, ifMatch });
   }
 
   publishVersion(ctx: WriteContext, ref: VersionRef, reason: string | undefined): Promise<WriteOutcome<ModelVersion>> {
-    return this.writer.write({ ...ctx, reason }, 'publishVersion', { ref, reason });
+    return this.writer.write(ctx, 'publishVersion', { ref, reason });
   }
 
   async getModel(namespace: string, name: string, versions = 10): Promise<Model> {

@@ -3,16 +3,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import Fastify, { type FastifyServerOptions } from 'fastify';
-import type { Authorizer } from '../access/authorizer.js';
-import type { TokenService } from '../access/token-service.js';
-import type { BlobStore } from '../artifacts/blob-store.js';
-import type { CatalogService } from '../catalog/catalog-service.js';
 import { errorCatalog } from '../errors/codes.js';
 import { RegistryError } from '../errors/registry-error.js';
-import type { Store } from '../store/open-store.js';
-import type { Writer } from '../store/write-command.js';
-import type { WriteCommands } from '../server/write-commands.js';
-import type { LedgerSigner } from '../ledger/ledger-signer.js';
 import type { App, RouteDeps } from './app-types.js';
 import { guardRequest } from './authenticate.js';
 import { sendProblem } from './problem.js';
@@ -28,14 +20,7 @@ import { versionRoutes } from './routes/version-routes.js';
 
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv) => Ajv;
 
-export interface ServerDeps {
-  readonly store: Store;
-  readonly blobs: BlobStore;
-  readonly catalog: CatalogService;
-  readonly tokens: TokenService;
-  readonly writer: Writer<WriteCommands>;
-  readonly signer: LedgerSigner;
-  readonly authorizer: Authorizer;
+export interface ServerDeps extends Omit<RouteDeps, 'limits'> {
   readonly version: string;
   readonly logger?: FastifyServerOptions['logger'];
   /** JSON bodies; blobs have their own limit. */
@@ -101,16 +86,8 @@ export async function buildServer(deps: ServerDeps): Promise<App> {
   // onRequest: before any body is read, so an unauthenticated client cannot make the server parse or store anything.
   app.addHook('onRequest', async (request) => guardRequest(request, deps.tokens, deps.authorizer));
 
-  const routeDeps: RouteDeps = {
-    store: deps.store,
-    blobs: deps.blobs,
-    catalog: deps.catalog,
-    tokens: deps.tokens,
-    writer: deps.writer,
-    signer: deps.signer,
-    authorizer: deps.authorizer,
-    limits: { maxBlobBytes: deps.maxBlobBytes ?? 64 * 1024 ** 3 },
-  };
+  const { version: _version, logger: _logger, bodyLimit: _bodyLimit, maxBlobBytes, ...services } = deps;
+  const routeDeps: RouteDeps = { ...services, limits: { maxBlobBytes: maxBlobBytes ?? 64 * 1024 ** 3 } };
   healthRoutes(app, routeDeps);
   namespaceRoutes(app, routeDeps);
   modelRoutes(app, routeDeps);

@@ -1,9 +1,10 @@
 import { sql } from 'kysely';
 import { RegistryError } from '../errors/registry-error.js';
-import { MerkleFrontier, type Subtree } from '../ledger/merkle-frontier.js';
+import type { MerkleFrontier, Subtree } from '../ledger/merkle-frontier.js';
 import { sealEntry } from '../ledger/seal-entry.js';
 import type { Db } from './database.js';
 import type { StoreDialect } from './dialect.js';
+import { frontierOf, storedFrontier } from './merkle/head-frontier.js';
 import { insertNodes } from './merkle/insert-nodes.js';
 import { applyEntry } from './projections/apply-entry.js';
 import type { ArgsOf, CommandTable, ResultOf, WriteContext, WriteOutcome, WriteSteps, Writer } from './write-command.js';
@@ -90,7 +91,7 @@ export class LedgerWriter<T extends CommandTable> implements Writer<T> {
           .where('id', '=', 1)
           .returning(['size', 'frontier'])
           .executeTakeFirstOrThrow();
-        let frontier = MerkleFrontier.restore(Number(head.size), (JSON.parse(head.frontier) as string[]).map((h) => Buffer.from(h, 'hex')));
+        let frontier = frontierOf(head);
         const nodes: Subtree[] = [];
         for (const pending of batch) {
           // A refused write undoes its entries in the tree as well as in the tables.
@@ -116,7 +117,7 @@ export class LedgerWriter<T extends CommandTable> implements Writer<T> {
         await insertNodes(tx, nodes);
         await tx
           .updateTable('ledger_head')
-          .set({ size: frontier.treeSize, frontier: JSON.stringify(frontier.peakHashes.map((h) => h.toString('hex'))) })
+          .set({ size: frontier.treeSize, frontier: storedFrontier(frontier) })
           .where('id', '=', 1)
           .execute();
         if (++this.batches % PURGE_EVERY_BATCHES === 0) {

@@ -2,6 +2,7 @@ import { type Kysely, type Migration, Migrator, sql } from 'kysely';
 import { MerkleFrontier } from '../ledger/merkle-frontier.js';
 import type { Database } from './database.js';
 import type { StoreDialect } from './dialect.js';
+import { storedFrontier } from './merkle/head-frontier.js';
 import { insertNodes } from './merkle/insert-nodes.js';
 
 /*
@@ -187,7 +188,7 @@ async function backfillMerkleTree(db: Kysely<Database>): Promise<void> {
     await insertNodes(db, nodes);
     if (rows.length < 10_000) break;
   }
-  await db.updateTable('ledger_head').set({ frontier: JSON.stringify(frontier.peakHashes.map((h) => h.toString('hex'))) }).where('id', '=', 1).execute();
+  await db.updateTable('ledger_head').set({ frontier: storedFrontier(frontier) }).where('id', '=', 1).execute();
 }
 
 export async function migrate(dialect: StoreDialect): Promise<void> {

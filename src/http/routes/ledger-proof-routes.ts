@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
-import { MerkleFrontier } from '../../ledger/merkle-frontier.js';
 import { RegistryError } from '../../errors/registry-error.js';
+import { frontierOf } from '../../store/merkle/head-frontier.js';
 import { storedConsistencyProof, storedInclusionProof, storedRoot } from '../../store/merkle/prove-from-store.js';
 import type { Db } from '../../store/database.js';
 import type { App, RouteDeps } from '../app-types.js';
@@ -11,7 +11,7 @@ const Size = Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER });
 
 async function currentHead(db: Db): Promise<{ size: number; root: Buffer }> {
   const head = await db.selectFrom('ledger_head').select(['size', 'frontier']).where('id', '=', 1).executeTakeFirstOrThrow();
-  const frontier = MerkleFrontier.restore(Number(head.size), (JSON.parse(head.frontier) as string[]).map((h) => Buffer.from(h, 'hex')));
+  const frontier = frontierOf(head);
   return { size: frontier.treeSize, root: frontier.root() };
 }
 
