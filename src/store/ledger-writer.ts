@@ -6,7 +6,7 @@ import type { Db } from './database.js';
 import type { StoreDialect } from './dialect.js';
 import { frontierOf, storedFrontier } from './merkle/head-frontier.js';
 import { insertNodes } from './merkle/insert-nodes.js';
-import { applyEntry } from './projections/apply-entry.js';
+import { appendEntries } from './ledger/append-entries.js';
 import type { ArgsOf, CommandTable, ResultOf, WriteContext, WriteOutcome, WriteSteps, Writer } from './write-command.js';
 
 type WriteRequest = WriteContext & WriteSteps<unknown>;
@@ -164,23 +164,8 @@ export class LedgerWriter<T extends CommandTable> implements Writer<T> {
     const entries = drafts.map((draft, index) =>
       sealEntry({ ...draft, reason: draft.reason ?? request.reason }, frontier.treeSize + index, now, request.actor),
     );
-    for (const entry of entries) {
-      nodes.push(...frontier.append(Buffer.from(entry.leafHash, 'hex')));
-      await tx
-        .insertInto('ledger_entries')
-        .values({
-          seq: entry.seq,
-          at: entry.at,
-          actor: entry.actor,
-          action: entry.action,
-          subject: entry.subject,
-          reason: entry.reason ?? null,
-          canonical: entry.canonical,
-          leaf_hash: entry.leafHash,
-        })
-        .execute();
-      await applyEntry(tx, this.dialect, entry);
-    }
+    for (const entry of entries) nodes.push(...frontier.append(Buffer.from(entry.leafHash, 'hex')));
+    await appendEntries(tx, this.dialect, entries);
     const result = await request.respond(tx, entries);
     if (idempotency !== undefined) {
       await tx
