@@ -15,6 +15,7 @@ import { type WriteCommands, writeCommands } from './write-commands.js';
 import { packageVersion } from './package-version.js';
 import type { LedgerSigner } from '../ledger/ledger-signer.js';
 import { loadLedgerSigner } from './ledger-key.js';
+import { Checkpointer, DEFAULT_CHECKPOINT_INTERVAL_MS } from './checkpointer.js';
 
 export interface Registry {
   readonly store: Store;
@@ -23,6 +24,8 @@ export interface Registry {
   readonly catalog: CatalogService;
   readonly tokens: TokenService;
   readonly signer: LedgerSigner;
+  /** Signs a checkpoint as the ledger grows (and a last one on close). */
+  readonly checkpointer: Checkpointer;
   /** Set on the first start: the admin token, to be shown once. */
   readonly bootstrap: { token: string; generated: boolean } | undefined;
   close(): Promise<void>;
@@ -34,7 +37,10 @@ export async function openRegistry(config: RegistryConfig): Promise<Registry> {
   const location = config.db ?? join(config.dataDir, 'modelkeep.db');
   const store = await openStore({ location, schema: config.dbSchema });
   const writer = createWriter(store, location, config);
+  let checkpointer: Checkpointer | undefined;
   const close = async () => {
+    // Its last checkpoint goes through the writer, so it stops first.
+    await checkpointer?.close();
     await writer.close();
     await store.close();
   };
@@ -44,7 +50,9 @@ export async function openRegistry(config: RegistryConfig): Promise<Registry> {
     const signer = await loadLedgerSigner(config.dataDir, config.ledgerKey, config.logOrigin);
     const tokens = new TokenService(store, writer);
     const bootstrap = await tokens.bootstrap(config.adminToken);
-    return { store, writer, blobs, catalog: new CatalogService(store, writer, blobs), tokens, signer, bootstrap, close };
+    const intervalMs = config.checkpointIntervalMs ?? DEFAULT_CHECKPOINT_INTERVAL_MS;
+    checkpointer = new Checkpointer({ db: store.db, writer, signer, intervalMs }).start();
+    return { store, writer, blobs, catalog: new CatalogService(store, writer, blobs), tokens, signer, checkpointer, bootstrap, close };
   } catch (error) {
     await close();
     throw error;

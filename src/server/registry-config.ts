@@ -17,6 +17,8 @@ export interface RegistryConfig {
   readonly ledgerKey?: string | undefined;
   /** The checkpoints' origin line; default derived from the signing key. */
   readonly logOrigin?: string | undefined;
+  /** Sign a checkpoint at most this often while the ledger grows (default 1000 ms); 0 signs only on request. */
+  readonly checkpointIntervalMs?: number | undefined;
   /** SQLite only: false keeps the writer on the main thread (default: its own thread). */
   readonly writerThread?: boolean | undefined;
 }
@@ -32,6 +34,11 @@ export function resolveConfig(
   const portText = flags.port ?? env.MODELKEEP_PORT ?? DEFAULT_PORT;
   const port = Number(portText);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a TCP port number, not ${JSON.stringify(portText)}`);
+  const intervalText = env.MODELKEEP_CHECKPOINT_INTERVAL_MS;
+  const checkpointIntervalMs = intervalText === undefined || intervalText === '' ? undefined : Number(intervalText);
+  if (checkpointIntervalMs !== undefined && !(Number.isInteger(checkpointIntervalMs) && checkpointIntervalMs >= 0)) {
+    throw new Error(`MODELKEEP_CHECKPOINT_INTERVAL_MS must be a whole number of milliseconds (0 disables), not ${JSON.stringify(intervalText)}`);
+  }
   return {
     dataDir: resolve(flags.data ?? env.MODELKEEP_DATA ?? 'data'),
     db: flags.db ?? env.MODELKEEP_DB,
@@ -40,5 +47,6 @@ export function resolveConfig(
     adminToken: env.MODELKEEP_ADMIN_TOKEN,
     ledgerKey: env.MODELKEEP_LEDGER_KEY,
     logOrigin: env.MODELKEEP_LOG_ORIGIN,
+    checkpointIntervalMs,
   };
 }

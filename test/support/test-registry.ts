@@ -37,6 +37,8 @@ export interface StartOptions {
   readonly dataDir?: string;
   readonly schema?: string;
   readonly adminToken?: string;
+  /** How often the server signs a checkpoint as the ledger grows (default 1000 ms; 0: only on request). */
+  readonly checkpointIntervalMs?: number;
 }
 
 export async function startTestRegistry(dialect: DialectName, options: StartOptions = {}): Promise<TestRegistry> {
@@ -51,6 +53,7 @@ export async function startTestRegistry(dialect: DialectName, options: StartOpti
     port: 0,
     adminToken,
     maxBlobBytes: options.maxBlobBytes,
+    checkpointIntervalMs: options.checkpointIntervalMs,
   });
   const api = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse> => {
     const response = await fetch(server.url + path, {
