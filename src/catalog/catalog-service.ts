@@ -22,6 +22,7 @@ import type {
   UpdateVersion,
   VersionMetadata,
 } from './schemas.js';
+import type { AsOf } from '../store/queries/as-of.js';
 import { checkVersionMetadata } from './validate-metadata.js';
 
 const strip = <T extends { id: number }>({ id: _id, ...rest }: T): Omit<T, 'id'> => rest;
@@ -31,6 +32,8 @@ const strip = <T extends { id: number }>({ id: _id, ...rest }: T): Omit<T, 'id'>
  * digests, SPDX, purls, blob presence) run before the write; everything that
  * depends on state is decided inside the writer's transaction.
  */
+const existed = (asOf: AsOf) => (asOf === undefined ? 'does not exist' : `did not exist as of ledger entry ${asOf}`);
+
 export class CatalogService {
   private readonly knownBlobSizes = new Map<Digest, number>();
 
@@ -75,10 +78,10 @@ export class CatalogService {
     return this.writer.write(ctx, 'publishVersion', { ref, reason });
   }
 
-  async getModel(namespace: string, name: string, versions = 10): Promise<Model> {
-    const model = await q.findModel(this.store.db, namespace, name);
-    if (model === undefined) throw new RegistryError('not_found', `Model ${namespace}/${name} does not exist`);
-    const latest = await q.latestVersions(this.store.db, namespace, name, versions);
+  async getModel(namespace: string, name: string, versions = 10, asOf?: AsOf): Promise<Model> {
+    const model = await q.findModel(this.store.db, namespace, name, asOf);
+    if (model === undefined) throw new RegistryError('not_found', `Model ${namespace}/${name} ${existed(asOf)}`);
+    const latest = await q.latestVersions(this.store.db, namespace, name, versions, asOf);
     return {
       ...strip(model),
       latestVersions: latest.map((v) => ({
@@ -92,15 +95,15 @@ export class CatalogService {
     };
   }
 
-  async getVersion(ref: VersionRef): Promise<ModelVersion> {
-    const version = await q.findVersion(this.store.db, ref.namespace, ref.model, ref.number);
-    if (version === undefined) throw new RegistryError('not_found', `Version ${versionLabel(ref)} does not exist`);
+  async getVersion(ref: VersionRef, asOf?: AsOf): Promise<ModelVersion> {
+    const version = await q.findVersion(this.store.db, ref.namespace, ref.model, ref.number, asOf);
+    if (version === undefined) throw new RegistryError('not_found', `Version ${versionLabel(ref)} ${existed(asOf)}`);
     return strip(version);
   }
 
-  async getNamespace(name: string): Promise<Namespace> {
-    const namespace = await q.findNamespace(this.store.db, name);
-    if (namespace === undefined) throw new RegistryError('not_found', `Namespace ${name} does not exist`);
+  async getNamespace(name: string, asOf?: AsOf): Promise<Namespace> {
+    const namespace = await q.findNamespace(this.store.db, name, asOf);
+    if (namespace === undefined) throw new RegistryError('not_found', `Namespace ${name} ${existed(asOf)}`);
     return namespace;
   }
 

@@ -1,6 +1,7 @@
 import type { Db } from './database.js';
 import type { StoreDialect } from './dialect.js';
 import { migrate } from './migrations.js';
+import { rebuildProjectionsIfFlagged } from './projections/rebuild-projections.js';
 import { openPostgres } from './postgres/postgres-dialect.js';
 import { openSqlite } from './sqlite/sqlite-dialect.js';
 
@@ -27,6 +28,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     : openSqlite(options.location);
   try {
     await migrate(dialect);
+    await rebuildProjectionsIfFlagged(dialect);
   } catch (error) {
     await dialect.close();
     throw error;

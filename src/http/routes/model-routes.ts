@@ -1,10 +1,10 @@
 import { Type } from '@sinclair/typebox';
 import { CreateModelSchema, ModelSchema, NameSchema, OwnerSchema, TagSchema, UpdateModelSchema, pageOf, riskTiers, stages } from '../../catalog/schemas.js';
-import { RegistryError } from '../../errors/registry-error.js';
+import { resolveAsOf } from '../../store/queries/as-of.js';
 import { searchModels } from '../../store/queries/search-models.js';
 import type { App, RouteDeps } from '../app-types.js';
 import { sendWrite, writeContext } from '../write-reply.js';
-import { Cursor, Limit, literalUnion, ModelParams } from './common-schemas.js';
+import { AsOf, AsOfQuery, Cursor, Limit, literalUnion, ModelParams } from './common-schemas.js';
 
 const tags = ['models'];
 
@@ -16,7 +16,7 @@ const ModelQuery = Type.Object(
     stage: Type.Optional(literalUnion(stages)),
     riskTier: Type.Optional(literalUnion(riskTiers)),
     owner: Type.Optional(OwnerSchema),
-    asOf: Type.Optional(Type.String({ format: 'date-time', description: 'Not yet supported: answers 400 until history is kept' })),
+    asOf: Type.Optional(AsOf),
     limit: Limit,
     cursor: Type.Optional(Cursor),
   },
@@ -38,17 +38,21 @@ export function modelRoutes(app: App, { catalog, store }: RouteDeps): void {
     { config: { guard: { action: 'catalog.read' } }, schema: { tags, summary: 'Search models', querystring: ModelQuery, response: { 200: pageOf(ModelSchema) } } },
     async (request) => {
       const { asOf, ...search } = request.query;
-      if (asOf !== undefined) throw new RegistryError('invalid_request', 'asOf is not supported yet: this registry does not keep projection history');
-      return searchModels(store.db, store.dialect, search);
+      return searchModels(store.db, store.dialect, search, await resolveAsOf(store.db, asOf));
     },
   );
 
   app.get(
     '/api/v1/models/:ns/:name',
-    { config: { guard: { action: 'catalog.read' } }, schema: { tags, summary: 'One model with its latest versions', params: ModelParams, response: { 200: ModelSchema } } },
+    {
+      config: { guard: { action: 'catalog.read' } },
+      schema: { tags, summary: 'One model with its latest versions', params: ModelParams, querystring: AsOfQuery, response: { 200: ModelSchema } },
+    },
     async (request, reply) => {
-      const model = await catalog.getModel(request.params.ns, request.params.name);
-      reply.header('etag', `"r${model.revision}"`);
+      const asOf = await resolveAsOf(store.db, request.query.asOf);
+      const model = await catalog.getModel(request.params.ns, request.params.name, 10, asOf);
+      // A past state cannot be the base of a change, so it carries no ETag.
+      if (asOf === undefined) reply.header('etag', `"r${model.revision}"`);
       return model;
     },
   );

@@ -4,7 +4,8 @@ import type { JsonObject } from '../../ledger/entry.js';
 import { listNamespaces } from '../../store/queries/find-catalog.js';
 import type { App, RouteDeps } from '../app-types.js';
 import { sendWrite, writeContext } from '../write-reply.js';
-import { Cursor, Limit } from './common-schemas.js';
+import { AsOf, AsOfQuery, Cursor, Limit } from './common-schemas.js';
+import { resolveAsOf } from '../../store/queries/as-of.js';
 
 const tags = ['namespaces'];
 const SchemaParams = Type.Object({ ns: NameSchema, kind: ExtensionKindSchema });
@@ -21,11 +22,11 @@ export function namespaceRoutes(app: App, { catalog, store }: RouteDeps): void {
 
   app.get(
     '/api/v1/namespaces',
-    { config: { guard: { action: 'catalog.read' } }, schema: { tags, summary: 'List namespaces', querystring: Type.Object({ limit: Limit, cursor: Type.Optional(Cursor) }, { additionalProperties: false }), response: { 200: pageOf(NamespaceSchema) } } },
+    { config: { guard: { action: 'catalog.read' } }, schema: { tags, summary: 'List namespaces', querystring: Type.Object({ asOf: Type.Optional(AsOf), limit: Limit, cursor: Type.Optional(Cursor) }, { additionalProperties: false }), response: { 200: pageOf(NamespaceSchema) } } },
     async (request) => {
-      const { limit, cursor } = request.query;
+      const { limit, cursor, asOf } = request.query;
       const after = cursor === undefined ? undefined : Buffer.from(cursor, 'base64url').toString('utf8');
-      const rows = await listNamespaces(store.db, after, limit);
+      const rows = await listNamespaces(store.db, after, limit, await resolveAsOf(store.db, asOf));
       const items = rows.slice(0, limit);
       return { items, nextCursor: rows.length > limit ? Buffer.from(items[items.length - 1]!.name).toString('base64url') : null };
     },
@@ -33,8 +34,8 @@ export function namespaceRoutes(app: App, { catalog, store }: RouteDeps): void {
 
   app.get(
     '/api/v1/namespaces/:ns',
-    { config: { guard: { action: 'catalog.read' } }, schema: { tags, summary: 'One namespace with its extension schemas', params: Type.Object({ ns: NameSchema }), response: { 200: NamespaceSchema } } },
-    async (request) => catalog.getNamespace(request.params.ns),
+    { config: { guard: { action: 'catalog.read' } }, schema: { tags, summary: 'One namespace with its extension schemas', params: Type.Object({ ns: NameSchema }), querystring: AsOfQuery, response: { 200: NamespaceSchema } } },
+    async (request) => catalog.getNamespace(request.params.ns, await resolveAsOf(store.db, request.query.asOf)),
   );
 
   app.put(

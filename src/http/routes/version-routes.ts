@@ -10,11 +10,11 @@ import {
   stages,
   versionStatuses,
 } from '../../catalog/schemas.js';
-import { RegistryError } from '../../errors/registry-error.js';
+import { resolveAsOf } from '../../store/queries/as-of.js';
 import { searchVersions } from '../../store/queries/search-versions.js';
 import type { App, RouteDeps } from '../app-types.js';
 import { sendWrite, writeContext } from '../write-reply.js';
-import { Cursor, Limit, literalUnion, ModelParams, VersionParams } from './common-schemas.js';
+import { AsOf, AsOfQuery, Cursor, Limit, literalUnion, ModelParams, VersionParams } from './common-schemas.js';
 
 const tags = ['versions'];
 
@@ -26,7 +26,7 @@ const VersionQuery = Type.Object(
     status: Type.Optional(literalUnion(versionStatuses)),
     stage: Type.Optional(literalUnion(stages)),
     license: Type.Optional(Type.String({ maxLength: 500 })),
-    asOf: Type.Optional(Type.String({ format: 'date-time', description: 'Not yet supported: answers 400 until history is kept' })),
+    asOf: Type.Optional(AsOf),
     limit: Limit,
     cursor: Type.Optional(Cursor),
   },
@@ -34,7 +34,7 @@ const VersionQuery = Type.Object(
 );
 
 const ModelVersionsQuery = Type.Object(
-  { status: Type.Optional(literalUnion(versionStatuses)), limit: Limit, cursor: Type.Optional(Cursor) },
+  { status: Type.Optional(literalUnion(versionStatuses)), asOf: Type.Optional(AsOf), limit: Limit, cursor: Type.Optional(Cursor) },
   { additionalProperties: false },
 );
 
@@ -63,18 +63,24 @@ export function versionRoutes(app: App, { catalog, store }: RouteDeps): void {
     '/api/v1/models/:ns/:name/versions',
     { config: { guard: { action: 'catalog.read' } }, schema: { tags, summary: "A model's versions, oldest first", params: ModelParams, querystring: ModelVersionsQuery, response: { 200: pageOf(ModelVersionSchema) } } },
     async (request) => {
-      await catalog.getModel(request.params.ns, request.params.name, 0);
-      return searchVersions(store.db, { ...request.query, namespace: request.params.ns, model: request.params.name });
+      const { asOf: asOfText, ...search } = request.query;
+      const asOf = await resolveAsOf(store.db, asOfText);
+      await catalog.getModel(request.params.ns, request.params.name, 0, asOf);
+      return searchVersions(store.db, store.dialect, { ...search, namespace: request.params.ns, model: request.params.name }, asOf);
     },
   );
 
   app.get(
     '/api/v1/models/:ns/:name/versions/:n',
-    { config: { guard: { action: 'catalog.read' } }, schema: { tags, summary: 'One version', params: VersionParams, response: { 200: ModelVersionSchema } } },
+    {
+      config: { guard: { action: 'catalog.read' } },
+      schema: { tags, summary: 'One version', params: VersionParams, querystring: AsOfQuery, response: { 200: ModelVersionSchema } },
+    },
     async (request, reply) => {
       const { ns, name, n } = request.params;
-      const version = await catalog.getVersion({ namespace: ns, model: name, number: n });
-      reply.header('etag', `"r${version.revision}"`);
+      const asOf = await resolveAsOf(store.db, request.query.asOf);
+      const version = await catalog.getVersion({ namespace: ns, model: name, number: n }, asOf);
+      if (asOf === undefined) reply.header('etag', `"r${version.revision}"`);
       return version;
     },
   );
@@ -118,10 +124,9 @@ export function versionRoutes(app: App, { catalog, store }: RouteDeps): void {
     { config: { guard: { action: 'catalog.read' } }, schema: { tags, summary: 'Search versions across models', querystring: VersionQuery, response: { 200: pageOf(ModelVersionSchema) } } },
     async (request) => {
       const { asOf, model, ...rest } = request.query;
-      if (asOf !== undefined) throw new RegistryError('invalid_request', 'asOf is not supported yet: this registry does not keep projection history');
       const [namespace, name] = model?.includes('/') ? model.split('/') : [rest.namespace, model];
       if (rest.namespace !== undefined && namespace !== rest.namespace) return { items: [], nextCursor: null };
-      return searchVersions(store.db, { ...rest, namespace, model: name });
+      return searchVersions(store.db, store.dialect, { ...rest, namespace, model: name }, await resolveAsOf(store.db, asOf));
     },
   );
 }

@@ -1,4 +1,4 @@
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, type SqlBool, sql } from 'kysely';
 import pg from 'pg';
 import type { Database, Db } from '../database.js';
 import type { StoreDialect } from '../dialect.js';
@@ -32,14 +32,23 @@ export async function openPostgres(options: PostgresOptions): Promise<StoreDiale
   return {
     name: 'postgres',
     db,
+    // Without it Kysely's migrator takes another schema's bookkeeping tables for ours.
+    migrationSchema: schema ?? 'public',
     failedStatementAbortsTransaction: true,
     async createModelSearchIndex(target) {
       await sql`ALTER TABLE models ADD COLUMN search_vector tsvector GENERATED ALWAYS AS (
         to_tsvector('simple', name || ' ' || description || ' ' || search_tags)) STORED`.execute(target);
       await sql`CREATE INDEX models_search_idx ON models USING gin (search_vector)`.execute(target);
     },
+    async clearModelSearchIndex() {
+      // The generated column empties with its rows.
+    },
     async indexModel() {
       // The generated column keeps itself in step.
+    },
+    jsonArrayContains(column, key, value) {
+      const array = key === undefined ? sql`${sql.ref(column)}::jsonb` : sql`(${sql.ref(column)}::jsonb -> ${key})`;
+      return sql<SqlBool>`${array} @> jsonb_build_array(${value}::text)`;
     },
     modelTextMatch(terms) {
       const query = terms.map((term) => `${term}:*`).join(' & ');

@@ -3,6 +3,7 @@ import { riskTierOf } from '../../catalog/risk-tier.js';
 import type { LedgerEntry } from '../../ledger/entry.js';
 import type { Db } from '../database.js';
 import type { StoreDialect } from '../dialect.js';
+import { recordModelHistory } from '../history/record-history.js';
 
 async function replaceChildren(tx: Db, modelId: number, fields: Partial<ModelFields>): Promise<void> {
   if (fields.tags !== undefined) {
@@ -44,6 +45,7 @@ export async function projectModelCreated(tx: Db, dialect: StoreDialect, entry: 
     })
     .execute();
   await replaceChildren(tx, id, payload);
+  await recordModelHistory(tx, id, entry.seq, true);
   await dialect.indexModel(tx, { id, name: payload.name, description: payload.description, searchTags });
 }
 
@@ -76,6 +78,7 @@ export async function projectModelUpdated(tx: Db, dialect: StoreDialect, entry: 
     .where('id', '=', row.id)
     .execute();
   await replaceChildren(tx, row.id, changes);
+  await recordModelHistory(tx, Number(row.id), entry.seq, false);
   await dialect.indexModel(tx, {
     id: row.id,
     name: payload.name,

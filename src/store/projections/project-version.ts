@@ -2,6 +2,7 @@ import { registeredVersion } from '../../catalog/registered-version.js';
 import type { VersionPublished, VersionUpdated } from '../../catalog/entry-payloads.js';
 import type { LedgerEntry } from '../../ledger/entry.js';
 import type { Db } from '../database.js';
+import { recordVersionHistory } from '../history/record-history.js';
 
 async function replaceTags(tx: Db, versionId: number, tags: readonly string[] | undefined): Promise<void> {
   await tx.deleteFrom('version_tags').where('version_id', '=', versionId).execute();
@@ -47,6 +48,7 @@ export async function projectVersionRegistered(tx: Db, entry: LedgerEntry): Prom
     .execute();
   const tags = version.metadata.tags ?? [];
   if (tags.length > 0) await tx.insertInto('version_tags').values(tags.map((tag) => ({ version_id: entry.seq, tag }))).execute();
+  await recordVersionHistory(tx, entry.seq, entry.seq, true);
 }
 
 export async function projectVersionUpdated(tx: Db, entry: LedgerEntry, payload: VersionUpdated): Promise<void> {
@@ -64,6 +66,7 @@ export async function projectVersionUpdated(tx: Db, entry: LedgerEntry, payload:
     .where('id', '=', id)
     .execute();
   await replaceTags(tx, id, payload.metadata.tags);
+  await recordVersionHistory(tx, id, entry.seq, false);
 }
 
 export async function projectVersionPublished(tx: Db, entry: LedgerEntry, payload: VersionPublished): Promise<void> {
@@ -73,4 +76,5 @@ export async function projectVersionPublished(tx: Db, entry: LedgerEntry, payloa
     .set((eb) => ({ status: 'published', published_at: entry.at, published_by: entry.actor, updated_at: entry.at, revision: eb('revision', '+', 1) }))
     .where('id', '=', id)
     .execute();
+  await recordVersionHistory(tx, id, entry.seq, false);
 }

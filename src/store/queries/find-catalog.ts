@@ -1,18 +1,33 @@
-import type { Db } from '../database.js';
+import type { Db, ExtensionSchemaRow } from '../database.js';
+import { type AsOf, catalogSource, validAt } from './as-of.js';
 import { toModel, toNamespace, toVersion } from './row-mappers.js';
 
-export async function findNamespace(db: Db, name: string) {
-  const row = await db.selectFrom('namespaces').selectAll().where('name', '=', name).executeTakeFirst();
-  if (row === undefined) return undefined;
-  const schemas = await db.selectFrom('extension_schemas').selectAll().where('namespace', '=', name).execute();
-  return toNamespace(row, schemas);
+/** A namespace's extension schemas, now or as they were at a point. */
+async function schemasOf(db: Db, names: readonly string[], asOf: AsOf): Promise<ExtensionSchemaRow[]> {
+  if (names.length === 0) return [];
+  if (asOf === undefined) return db.selectFrom('extension_schemas').selectAll().where('namespace', 'in', names).execute();
+  return db
+    .selectFrom('extension_schema_history as h')
+    .select(['namespace', 'kind', 'schema', 'valid_from as updated_seq'])
+    .where('namespace', 'in', names)
+    .where(validAt('h', asOf))
+    .execute();
 }
 
-export async function listNamespaces(db: Db, after: string | undefined, limit: number) {
+export async function findNamespace(db: Db, name: string, asOf?: AsOf) {
+  let query = db.selectFrom('namespaces').selectAll().where('name', '=', name);
+  if (asOf !== undefined) query = query.where('created_seq', '<=', asOf);
+  const row = await query.executeTakeFirst();
+  if (row === undefined) return undefined;
+  return toNamespace(row, await schemasOf(db, [name], asOf));
+}
+
+export async function listNamespaces(db: Db, after: string | undefined, limit: number, asOf?: AsOf) {
   let query = db.selectFrom('namespaces').selectAll().orderBy('name').limit(limit + 1);
   if (after !== undefined) query = query.where('name', '>', after);
+  if (asOf !== undefined) query = query.where('created_seq', '<=', asOf);
   const rows = await query.execute();
-  const schemas = await db.selectFrom('extension_schemas').selectAll().where('namespace', 'in', rows.length ? rows.map((r) => r.name) : ['']).execute();
+  const schemas = await schemasOf(db, rows.map((r) => r.name), asOf);
   return rows.map((row) => toNamespace(row, schemas.filter((s) => s.namespace === row.name)));
 }
 
@@ -27,19 +42,22 @@ export async function findExtensionSchema(db: Db, namespace: string, kind: 'mode
   return row === undefined ? undefined : (JSON.parse(row.schema) as object);
 }
 
-export async function findModel(db: Db, namespace: string, name: string) {
-  const row = await db.selectFrom('models').selectAll().where('namespace', '=', namespace).where('name', '=', name).executeTakeFirst();
+export async function findModel(db: Db, namespace: string, name: string, asOf?: AsOf) {
+  let query = db.selectFrom(catalogSource('models', asOf)).selectAll().where('namespace', '=', namespace).where('name', '=', name);
+  if (asOf !== undefined) query = query.where(validAt('models', asOf));
+  const row = await query.executeTakeFirst();
   return row === undefined ? undefined : toModel(row);
 }
 
-export async function findVersion(db: Db, namespace: string, model: string, number: number) {
-  const row = await db
-    .selectFrom('versions')
+export async function findVersion(db: Db, namespace: string, model: string, number: number, asOf?: AsOf) {
+  let query = db
+    .selectFrom(catalogSource('versions', asOf))
     .selectAll()
     .where('namespace', '=', namespace)
     .where('model', '=', model)
-    .where('number', '=', number)
-    .executeTakeFirst();
+    .where('number', '=', number);
+  if (asOf !== undefined) query = query.where(validAt('versions', asOf));
+  const row = await query.executeTakeFirst();
   return row === undefined ? undefined : toVersion(row);
 }
 
@@ -74,15 +92,16 @@ export async function findRegistrationTarget(db: Db, namespace: string, name: st
   };
 }
 
-export async function latestVersions(db: Db, namespace: string, model: string, limit: number) {
-  const rows = await db
-    .selectFrom('versions')
+export async function latestVersions(db: Db, namespace: string, model: string, limit: number, asOf?: AsOf) {
+  let query = db
+    .selectFrom(catalogSource('versions', asOf))
     .selectAll()
     .where('namespace', '=', namespace)
     .where('model', '=', model)
     .orderBy('number', 'desc')
-    .limit(limit)
-    .execute();
+    .limit(limit);
+  if (asOf !== undefined) query = query.where(validAt('versions', asOf));
+  const rows = await query.execute();
   return rows.map(toVersion);
 }
 

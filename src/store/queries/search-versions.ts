@@ -1,6 +1,8 @@
 import type { ModelVersion } from '../../catalog/schemas.js';
 import { sql } from 'kysely';
 import type { Db } from '../database.js';
+import type { StoreDialect } from '../dialect.js';
+import { type AsOf, catalogSource, validAt } from './as-of.js';
 import { decodeCursor, type Page, pageFrom } from './cursor.js';
 import { toVersion } from './row-mappers.js';
 
@@ -15,11 +17,15 @@ export interface VersionSearch {
   readonly cursor?: string | undefined;
 }
 
-/** Versions across models, in registration order. */
-export async function searchVersions(db: Db, search: VersionSearch): Promise<Page<ModelVersion>> {
+/** Versions across models, in registration order; with `asOf`, as they stood then. */
+export async function searchVersions(db: Db, dialect: StoreDialect, search: VersionSearch, asOf?: AsOf): Promise<Page<ModelVersion>> {
   const after = decodeCursor(search.cursor);
-  let query = db.selectFrom('versions').selectAll('versions').limit(search.limit + 1);
-  if (search.tag !== undefined) {
+  let query = db.selectFrom(catalogSource('versions', asOf)).selectAll('versions').limit(search.limit + 1);
+  if (asOf !== undefined) {
+    query = query.where(validAt('versions', asOf)).orderBy('versions.id');
+    if (after !== undefined) query = query.where('versions.id', '>', after);
+    if (search.tag !== undefined) query = query.where(dialect.jsonArrayContains('versions.metadata', 'tags', search.tag));
+  } else if (search.tag !== undefined) {
     // Walk the (tag, version_id) index in order: the cost follows the page size, not the tag's popularity.
     query = query.innerJoin('version_tags', 'version_tags.version_id', 'versions.id').where('version_tags.tag', '=', search.tag).orderBy(sql.ref('version_tags.version_id'));
     if (after !== undefined) query = query.where(sql.ref('version_tags.version_id'), '>', after);

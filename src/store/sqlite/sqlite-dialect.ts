@@ -1,5 +1,5 @@
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, SqliteDialect, sql } from 'kysely';
+import { Kysely, type SqlBool, SqliteDialect, sql } from 'kysely';
 import type { Database, Db } from '../database.js';
 import type { ModelSearchText, StoreDialect } from '../dialect.js';
 
@@ -42,13 +42,21 @@ export function openSqlite(file: string): StoreDialect {
   return {
     name: 'sqlite',
     db,
+    migrationSchema: undefined,
     failedStatementAbortsTransaction: false,
     async createModelSearchIndex(target) {
       await sql`CREATE VIRTUAL TABLE model_fts USING fts5(name, description, tags, tokenize = 'unicode61')`.execute(target);
     },
+    async clearModelSearchIndex(target) {
+      await sql`DELETE FROM model_fts`.execute(target);
+    },
     async indexModel(target, model: ModelSearchText) {
       await sql`DELETE FROM model_fts WHERE rowid = ${model.id}`.execute(target);
       await sql`INSERT INTO model_fts (rowid, name, description, tags) VALUES (${model.id}, ${model.name}, ${model.description}, ${model.searchTags})`.execute(target);
+    },
+    jsonArrayContains(column, key, value) {
+      const array = key === undefined ? sql.ref(column) : sql`json_extract(${sql.ref(column)}, ${`$.${key}`})`;
+      return sql<SqlBool>`exists (select 1 from json_each(${array}) where json_each.value = ${value})`;
     },
     modelTextMatch(terms) {
       const query = terms.map((term) => `"${term}"*`).join(' ');

@@ -1,0 +1,25 @@
+import type { Database } from '../database.js';
+
+export interface ProjectionTable {
+  readonly name: keyof Database & string;
+  /** The columns that identify a row, so two copies of the table can be compared row by row. */
+  readonly key: readonly string[];
+}
+
+/**
+ * The tables `applyEntry` writes, children before parents (the order rows
+ * can be deleted in). Everything here can be rebuilt from the ledger.
+ */
+export const projectionTables: readonly ProjectionTable[] = [
+  { name: 'version_tags', key: ['version_id', 'tag'] },
+  { name: 'version_history', key: ['id', 'valid_from'] },
+  { name: 'versions', key: ['id'] },
+  { name: 'model_tags', key: ['model_id', 'tag'] },
+  { name: 'model_owners', key: ['model_id', 'owner'] },
+  { name: 'model_history', key: ['id', 'valid_from'] },
+  { name: 'models', key: ['id'] },
+  { name: 'extension_schema_history', key: ['namespace', 'kind', 'valid_from'] },
+  { name: 'extension_schemas', key: ['namespace', 'kind'] },
+  { name: 'namespaces', key: ['name'] },
+  { name: 'api_tokens', key: ['id'] },
+];
