@@ -2,7 +2,7 @@ import type { NormalisedManifest } from '../artifacts/manifest.js';
 import type { JsonObject } from '../ledger/entry.js';
 import * as q from '../store/queries/find-catalog.js';
 import type { WriteSteps } from '../store/write-command.js';
-import { decideCreateModel, decideUpdateModel } from './decide-model.js';
+import { decideCreateModel, decideRestoreModel, decideUpdateModel } from './decide-model.js';
 import { decideCreateNamespace, decideSetExtensionSchema } from './decide-namespace.js';
 import { decidePublishVersion, decideRegisterVersion, decideUpdateVersion } from './decide-version.js';
 import { checkExtra, compileExtensionSchema, describeErrors } from './extension-schemas.js';
@@ -59,6 +59,18 @@ export const catalogCommands = {
       const { namespace, name, patch, ifMatch } = args;
       if (patch.extra !== undefined) checkExtra(await q.findExtensionSchema(tx, namespace, 'model'), patch.extra, 'extra');
       return [decideUpdateModel(await q.findModel(tx, namespace, name), `${namespace}/${name}`, patch, ifMatch)];
+    },
+    respond: async (tx) => strip((await q.findModel(tx, args.namespace, args.name))!),
+  }),
+
+  restoreModel: (args: { namespace: string; name: string; asOf: number; reason: string | undefined; ifMatch: string | undefined }): WriteSteps<Model> => ({
+    decide: async (tx) => {
+      const { namespace, name, asOf } = args;
+      const state = { current: await q.findModel(tx, namespace, name), past: await q.findModel(tx, namespace, name, asOf), asOf };
+      const drafts = decideRestoreModel(state, `${namespace}/${name}`, args.reason, args.ifMatch);
+      // The past extension fields must satisfy today's schema, as any change must.
+      if (drafts.length > 0 && state.past !== undefined) checkExtra(await q.findExtensionSchema(tx, namespace, 'model'), state.past.extra, 'extra');
+      return drafts;
     },
     respond: async (tx) => strip((await q.findModel(tx, args.namespace, args.name))!),
   }),

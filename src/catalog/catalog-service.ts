@@ -60,6 +60,11 @@ export class CatalogService {
     return this.writer.write(ctx, 'updateModel', { namespace, name, patch, ifMatch });
   }
 
+  /** Puts the model's metadata back as it stood at a past point, as a new ledgered change. */
+  restoreModel(ctx: WriteContext, namespace: string, name: string, asOf: number, reason: string | undefined, ifMatch: string | undefined): Promise<WriteOutcome<Model>> {
+    return this.writer.write(ctx, 'restoreModel', { namespace, name, asOf, reason, ifMatch });
+  }
+
   async registerVersion(ctx: WriteContext, namespace: string, model: string, command: RegisterVersion): Promise<WriteOutcome<ModelVersion>> {
     const { manifest: rawManifest, ...metadata } = command;
     const manifest = await this.checkManifest(rawManifest);

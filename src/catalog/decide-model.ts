@@ -28,6 +28,33 @@ export function decideCreateModel(command: CreateModel, state: CreateModelState)
   return { action: 'model.created', subject: modelUrn(command.namespace, command.name), payload: asPayload(payload) };
 }
 
+const restorableFields = ['description', 'owners', 'domain', 'tags', 'riskProfile', 'extra'] as const satisfies readonly (keyof ModelFields)[];
+
+export interface RestoreModelState {
+  readonly current: Model | undefined;
+  /** The model as it stood at `asOf`. */
+  readonly past: Model | undefined;
+  readonly asOf: number;
+}
+
+/**
+ * Puts a model's metadata back as it was at a past point, as a new change:
+ * history is added to, never rewritten. Nothing to put back, no entry.
+ */
+export function decideRestoreModel(state: RestoreModelState, label: string, reason: string | undefined, ifMatch: string | undefined): EntryDraft[] {
+  const { current, past, asOf } = state;
+  if (current === undefined) throw new RegistryError('not_found', `Model ${label} does not exist`);
+  if (past === undefined) throw new RegistryError('not_found', `Model ${label} did not exist as of ledger entry ${asOf}; pick a later point`);
+  checkEtag(ifMatch, current.revision, false);
+  const changes: Record<string, unknown> = {};
+  for (const field of restorableFields) {
+    if (JSON.stringify(past[field]) !== JSON.stringify(current[field])) changes[field] = past[field];
+  }
+  if (Object.keys(changes).length === 0) return [];
+  const payload: ModelUpdated = { namespace: current.namespace, name: current.name, changes: changes as Partial<ModelFields>, restoredFrom: asOf };
+  return [{ action: 'model.updated', subject: current.urn, reason: reason ?? `Restored to its metadata as of ledger entry ${asOf}`, payload: asPayload(payload) }];
+}
+
 export function decideUpdateModel(model: Model | undefined, label: string, patch: UpdateModel, ifMatch: string | undefined): EntryDraft {
   if (model === undefined) throw new RegistryError('not_found', `Model ${label} does not exist`);
   checkEtag(ifMatch, model.revision, false);

@@ -36,6 +36,8 @@ export interface ModelUpdated {
   readonly namespace: string;
   readonly name: string;
   readonly changes: Partial<ModelFields>;
+  /** Set when the change puts back the metadata the model had as of this ledger entry. */
+  readonly restoredFrom?: number;
 }
 
 export interface VersionRegistered {

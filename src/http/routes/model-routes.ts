@@ -57,6 +57,33 @@ export function modelRoutes(app: App, { catalog, store }: RouteDeps): void {
     },
   );
 
+  app.post(
+    '/api/v1/models/:ns/:name/restore',
+    {
+      config: { guard: { action: 'model.update' } },
+      schema: {
+        tags,
+        summary: "Put a model's metadata back as it stood at a past point",
+        description:
+          'A new ledgered change that sets description, owners, domain, tags, risk profile and extra fields to their values at `asOf`; ' +
+          'history is kept. Nothing to put back: answers the model unchanged, with no entry. Send If-Match to refuse it if the model changed meanwhile.',
+        params: ModelParams,
+        headers: Type.Object({ 'if-match': Type.Optional(Type.String({ maxLength: 200 })) }),
+        body: Type.Object(
+          { asOf: AsOf, reason: Type.Optional(Type.String({ maxLength: 1000, description: 'Why; recorded in the ledger.' })) },
+          { additionalProperties: false },
+        ),
+        response: { 200: ModelSchema },
+      },
+    },
+    async (request, reply) => {
+      const { ns, name } = request.params;
+      const asOf = (await resolveAsOf(store.db, request.body.asOf))!;
+      const outcome = await catalog.restoreModel(writeContext(request, 200), ns, name, asOf, request.body.reason, request.headers['if-match']);
+      return sendWrite(reply, outcome, 200);
+    },
+  );
+
   app.patch(
     '/api/v1/models/:ns/:name',
     {
