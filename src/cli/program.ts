@@ -8,6 +8,7 @@ import { registerPullCommand } from './commands/pull-command.js';
 import { registerServerCommands } from './commands/server-commands.js';
 import { registerTokenCommands } from './commands/token-commands.js';
 import { registerVersionCommands } from './commands/version-commands.js';
+import { registerRemoteVerifyCommand } from './commands/verify-remote.js';
 import { withExamples } from './help-text.js';
 
 /*
@@ -24,6 +25,8 @@ const groups: readonly ((program: Command) => void)[] = [
   registerPullCommand,
   registerTokenCommands,
   registerLedgerCommands,
+  // Temporary: the offline verify command (verify-command.ts) takes this place and calls runRemoteVerify for --remote.
+  registerRemoteVerifyCommand,
 ];
 
 /** The whole command tree. Errors are thrown, never turned into exits: that is main's job. */

@@ -1,6 +1,6 @@
 import { paginate } from './paginate.js';
 import type { CallOptions, Query, Transport } from './transport.js';
-import type { AuditQuery, LedgerEntry, LedgerSlice, Page } from './types.js';
+import type { AuditQuery, ConsistencyProof, InclusionProof, LedgerEntry, LedgerSlice, Page } from './types.js';
 
 /** The append-only ledger every change is written to, and the audit search over it. */
 export class LedgerApi {
@@ -17,6 +17,30 @@ export class LedgerApi {
     if (size === 0 || count <= 0) return [];
     const { entries } = await this.entries({ from: Math.max(0, size - count), to: size }, options);
     return entries;
+  }
+
+  /**
+   * The latest signed checkpoint, or the one kept for `size`: a C2SP
+   * tlog-checkpoint signed note, as text. Check it with the standalone
+   * verifier (`verifyCheckpoint`) and a key you trust before relying on it.
+   */
+  checkpoint(query: { size?: number } = {}, options: CallOptions = {}): Promise<string> {
+    return this.http.text({ method: 'GET', path: '/api/v1/ledger/checkpoint', query, ...options });
+  }
+
+  /** The key that signs checkpoints, in signed-note verifier key form (`<origin>+<hash>+<key>`). Needs no token. */
+  async verifierKey(options: CallOptions = {}): Promise<string> {
+    return (await this.http.text({ method: 'GET', path: '/api/v1/ledger/key', ...options })).trim();
+  }
+
+  /** The proof that the ledger of `from` entries is a prefix of the ledger of `to` entries (`from` ≥ 1). */
+  consistencyProof(range: { from: number; to: number }, options: CallOptions = {}): Promise<ConsistencyProof> {
+    return this.http.json({ method: 'GET', path: '/api/v1/ledger/proofs/consistency', query: range, ...options });
+  }
+
+  /** The proof that entry `seq` is in the ledger of `treeSize` entries (default: the current size). */
+  inclusionProof(query: { seq: number; treeSize?: number }, options: CallOptions = {}): Promise<InclusionProof> {
+    return this.http.json({ method: 'GET', path: '/api/v1/ledger/proofs/inclusion', query, ...options });
   }
 
   /** One page of change records by actor, subject, action and time. */

@@ -73,6 +73,11 @@ export class Transport {
     });
   }
 
+  /** Sends a request and returns its text answer (text/plain routes such as signed checkpoints). */
+  text(spec: RequestSpec): Promise<string> {
+    return this.exchange({ ...spec, headers: { accept: 'text/plain, application/problem+json', ...spec.headers } }, (response) => response.text());
+  }
+
   /**
    * Sends a request and hands the successful response to `read`, inside the
    * timeout and retry scope. Non-2xx answers become ModelKeepApiError.

@@ -110,6 +110,25 @@ export interface LedgerSlice {
   readonly entries: LedgerEntry[];
 }
 
+/** RFC 9162 proof that the tree of `from` entries is a prefix of the tree of `to`; hashes in base64. */
+export interface ConsistencyProof {
+  readonly from: number;
+  readonly to: number;
+  /** The server's own claims; a verifier takes the roots from signed checkpoints instead. */
+  readonly fromRoot: string;
+  readonly toRoot: string;
+  readonly proof: string[];
+}
+
+/** RFC 9162 audit path of entry `seq` in the tree of `treeSize` entries; hashes in base64. */
+export interface InclusionProof {
+  readonly seq: number;
+  readonly treeSize: number;
+  readonly leafHash: string;
+  readonly rootHash: string;
+  readonly proof: string[];
+}
+
 export interface AuditQuery {
   readonly actor?: string;
   readonly subject?: string;
