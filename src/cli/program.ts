@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { packageVersion } from '../server/package-version.js';
+import { registerBackupCommands } from './commands/backup-commands.js';
 import { registerLedgerCommands } from './commands/ledger-commands.js';
 import { registerLoginCommands } from './commands/login-commands.js';
 import { registerModelCommands } from './commands/model-commands.js';
@@ -25,6 +26,7 @@ const groups: readonly ((program: Command) => void)[] = [
   registerPullCommand,
   registerTokenCommands,
   registerLedgerCommands,
+  registerBackupCommands,
   // Temporary: the offline verify command (verify-command.ts) takes this place and calls runRemoteVerify for --remote.
   registerRemoteVerifyCommand,
 ];

@@ -32,3 +32,24 @@ export function byteProgress(label: string, total: number, options: { json: bool
     },
   };
 }
+
+/** A running count of items (ledger entries, say) for one phase; drawn under the same conditions as `byteProgress`. */
+export function countProgress(label: string, total: number, unit: string, options: { json: boolean; stream?: NodeJS.WriteStream }): ByteProgress {
+  const stream = options.stream ?? process.stderr;
+  if (options.json || !stream.isTTY || total === 0) return silent;
+  const bar = new SingleBar(
+    { stream, format: `${label.padEnd(11)} [{bar}] {percentage}% | {value} of {total} ${unit} | ETA {eta_formatted}`, hideCursor: true, etaBuffer: 50, fps: 10 },
+    Presets.shades_classic,
+  );
+  let done = 0;
+  bar.start(total, 0);
+  return {
+    advance(count) {
+      done += count;
+      bar.update(done);
+    },
+    stop() {
+      bar.stop();
+    },
+  };
+}

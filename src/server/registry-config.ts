@@ -42,6 +42,7 @@ export function resolveConfig(
   return {
     dataDir: resolve(flags.data ?? env.MODELKEEP_DATA ?? 'data'),
     db: flags.db ?? env.MODELKEEP_DB,
+    dbSchema: env.MODELKEEP_DB_SCHEMA,
     host: flags.host ?? env.MODELKEEP_HOST ?? DEFAULT_HOST,
     port,
     adminToken: env.MODELKEEP_ADMIN_TOKEN,
