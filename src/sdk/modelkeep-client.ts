@@ -1,5 +1,6 @@
 import { packageVersion } from '../server/package-version.js';
 import { BlobsApi } from './blobs-api.js';
+import { HistoryApi } from './history-api.js';
 import { LedgerApi } from './ledger-api.js';
 import { ModelsApi } from './models-api.js';
 import { NamespacesApi } from './namespaces-api.js';
@@ -42,6 +43,8 @@ export class ModelKeepClient {
   readonly versions: VersionsApi;
   readonly blobs: BlobsApi;
   readonly ledger: LedgerApi;
+  /** What changed between two points in time; see also the `asOf` option of reads. */
+  readonly history: HistoryApi;
   readonly tokens: TokensApi;
   readonly #http: Transport;
 
@@ -67,6 +70,7 @@ export class ModelKeepClient {
     this.versions = new VersionsApi(this.#http);
     this.blobs = new BlobsApi(this.#http);
     this.ledger = new LedgerApi(this.#http);
+    this.history = new HistoryApi(this.#http);
     this.tokens = new TokensApi(this.#http);
   }
 

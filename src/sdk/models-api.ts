@@ -1,7 +1,8 @@
+import { asOfParam, asOfQuery } from './as-of.js';
 import { type IfMatch, ifMatchHeader } from './if-match.js';
 import { paginate } from './paginate.js';
 import type { CallOptions, Query, Transport, WriteOptions } from './transport.js';
-import type { CreateModel, Model, ModelRef, ModelSearch, Page, UpdateModel } from './types.js';
+import type { AsOf, CreateModel, Model, ModelRef, ModelSearch, Page, ReadOptions, UpdateModel } from './types.js';
 
 const base = '/api/v1/models';
 const pathOf = (ref: ModelRef): string => `${base}/${encodeURIComponent(ref.namespace)}/${encodeURIComponent(ref.name)}`;
@@ -15,19 +16,39 @@ export class ModelsApi {
     return this.http.json({ method: 'POST', path: base, json: body, ...options });
   }
 
-  /** One page of models matching the query. */
-  search(query: ModelSearch = {}, options: CallOptions = {}): Promise<Page<Model>> {
-    return this.http.json({ method: 'GET', path: base, query: query as Query, ...options });
+  /** One page of models matching the query; with `asOf`, the models as they stood then. */
+  async search(query: ModelSearch = {}, options: ReadOptions = {}): Promise<Page<Model>> {
+    const { asOf, ...rest } = options;
+    return this.http.json({ method: 'GET', path: base, query: { ...(query as Query), ...asOfQuery(asOf) }, ...rest });
   }
 
-  /** Every model matching the query, fetching pages as needed. */
-  searchAll(query: Omit<ModelSearch, 'cursor'> = {}, options: CallOptions = {}): AsyncGenerator<Model, void, undefined> {
+  /** Every model matching the query, fetching pages as needed; with `asOf`, the models as they stood then. */
+  searchAll(query: Omit<ModelSearch, 'cursor'> = {}, options: ReadOptions = {}): AsyncGenerator<Model, void, undefined> {
     return paginate((cursor) => this.search({ limit: 500, ...query, ...(cursor === undefined ? {} : { cursor }) }, options));
   }
 
-  /** One model with its latest versions. @throws ModelKeepApiError `not_found` */
-  get(ref: ModelRef, options: CallOptions = {}): Promise<Model> {
-    return this.http.json({ method: 'GET', path: pathOf(ref), ...options });
+  /**
+   * One model with its latest versions; with `asOf`, as it stood then.
+   * @throws ModelKeepApiError `not_found`, also when it did not exist yet at `asOf`
+   */
+  async get(ref: ModelRef, options: ReadOptions = {}): Promise<Model> {
+    const { asOf, ...rest } = options;
+    return this.http.json({ method: 'GET', path: pathOf(ref), query: asOfQuery(asOf), ...rest });
+  }
+
+  /**
+   * Puts the model's metadata (description, owners, domain, tags, risk
+   * profile, extra) back as it stood at `asOf`, as a new ledgered change;
+   * history is added to, never rewritten. When the metadata already is that,
+   * nothing is written and the model comes back unchanged (same `revision`).
+   * Versions and stage are not touched. Pass `ifMatch` (the `revision` or ETag
+   * you read) to be refused with `version_conflict` if it changed meanwhile.
+   * @throws ModelKeepApiError `not_found` (also when the model did not exist yet at `asOf`), `version_conflict`
+   */
+  async restore(ref: ModelRef, asOf: AsOf, options: WriteOptions & { reason?: string; ifMatch?: IfMatch } = {}): Promise<Model> {
+    const { reason, ifMatch, ...rest } = options;
+    const json = { asOf: asOfParam(asOf), ...(reason === undefined ? {} : { reason }) };
+    return this.http.json({ method: 'POST', path: `${pathOf(ref)}/restore`, json, headers: ifMatchHeader(ifMatch), ...rest });
   }
 
   /**

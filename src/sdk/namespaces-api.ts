@@ -1,6 +1,7 @@
+import { asOfQuery } from './as-of.js';
 import { paginate } from './paginate.js';
 import type { CallOptions, Transport, WriteOptions } from './transport.js';
-import type { CreateNamespace, ExtensionKind, Namespace, Page } from './types.js';
+import type { CreateNamespace, ExtensionKind, Namespace, Page, ReadOptions } from './types.js';
 
 const base = '/api/v1/namespaces';
 const seg = encodeURIComponent;
@@ -14,19 +15,21 @@ export class NamespacesApi {
     return this.http.json({ method: 'POST', path: base, json: body, ...options });
   }
 
-  /** One page of namespaces, in name order. */
-  list(query: { limit?: number; cursor?: string } = {}, options: CallOptions = {}): Promise<Page<Namespace>> {
-    return this.http.json({ method: 'GET', path: base, query, ...options });
+  /** One page of namespaces, in name order; with `asOf`, as they stood then. */
+  async list(query: { limit?: number; cursor?: string } = {}, options: ReadOptions = {}): Promise<Page<Namespace>> {
+    const { asOf, ...rest } = options;
+    return this.http.json({ method: 'GET', path: base, query: { ...query, ...asOfQuery(asOf) }, ...rest });
   }
 
-  /** Every namespace, fetching pages as needed. */
-  listAll(options: CallOptions = {}): AsyncGenerator<Namespace, void, undefined> {
+  /** Every namespace, fetching pages as needed; with `asOf`, as they stood then. */
+  listAll(options: ReadOptions = {}): AsyncGenerator<Namespace, void, undefined> {
     return paginate((cursor) => this.list({ limit: 500, ...(cursor === undefined ? {} : { cursor }) }, options));
   }
 
-  /** @throws ModelKeepApiError `not_found` */
-  get(name: string, options: CallOptions = {}): Promise<Namespace> {
-    return this.http.json({ method: 'GET', path: `${base}/${seg(name)}`, ...options });
+  /** One namespace; with `asOf`, as it stood then. @throws ModelKeepApiError `not_found`, also when it did not exist yet at `asOf` */
+  async get(name: string, options: ReadOptions = {}): Promise<Namespace> {
+    const { asOf, ...rest } = options;
+    return this.http.json({ method: 'GET', path: `${base}/${seg(name)}`, query: asOfQuery(asOf), ...rest });
   }
 
   /**

@@ -17,6 +17,8 @@ import type {
   VersionStatus,
 } from '../catalog/schemas.js';
 import type { ProblemSchema } from '../http/routes/common-schemas.js';
+import type { CatalogDiffSchema } from '../http/routes/diff-routes.js';
+import type { CallOptions } from './transport.js';
 
 /*
  * Request and response shapes come from the server's own TypeBox schemas, so
@@ -82,6 +84,38 @@ export interface VersionSearch {
   readonly license?: string;
   readonly limit?: number;
   readonly cursor?: string;
+}
+
+/**
+ * A point in the registry's history: a ledger sequence number (the registry
+ * once that entry was applied), an ISO-8601 time (once the last entry recorded
+ * at or before it was applied), or a Date, sent as that time.
+ */
+export type AsOf = string | number | Date;
+
+/** Options of reads that can answer as the registry stood at a past point. */
+export interface ReadOptions extends CallOptions {
+  /** Read the past: the answer is the record as it stood then (`not_found` if it did not exist yet). Omit for now. */
+  readonly asOf?: AsOf | undefined;
+}
+
+/** `GET /api/v1/diff`: what changed between ledger points `from` and `to`. */
+export type CatalogDiff = Static<typeof CatalogDiffSchema>;
+/** One namespace, model or version that differs between the two points. */
+export type CatalogChange = CatalogDiff['changes'][number];
+/** One top-level field of a changed record; `before` is null for a record added in the range. */
+export type FieldChange = CatalogChange['fields'][number];
+
+/** Query of `GET /api/v1/diff`. */
+export interface DiffQuery {
+  readonly from: AsOf;
+  /** Default: now (the latest entry). */
+  readonly to?: AsOf | undefined;
+  /** Only records of this namespace. */
+  readonly namespace?: string | undefined;
+  /** Changes per page, 1–500; the server's default is 50. */
+  readonly limit?: number | undefined;
+  readonly cursor?: string | undefined;
 }
 
 /*

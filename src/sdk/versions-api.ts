@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { asOfQuery } from './as-of.js';
 import { type IfMatch, ifMatchHeader } from './if-match.js';
 import { paginate } from './paginate.js';
 import type { CallOptions, Query, Transport, WriteOptions } from './transport.js';
-import type { ModelRef, ModelVersion, Page, RegisterVersion, UpdateVersion, VersionRef, VersionSearch, VersionStatus } from './types.js';
+import type { ModelRef, ModelVersion, Page, ReadOptions, RegisterVersion, UpdateVersion, VersionRef, VersionSearch, VersionStatus } from './types.js';
 
 const seg = encodeURIComponent;
 const versionsOf = (ref: ModelRef): string => `/api/v1/models/${seg(ref.namespace)}/${seg(ref.name)}/versions`;
@@ -23,19 +24,21 @@ export class VersionsApi {
     return this.http.json({ method: 'POST', path: versionsOf(model), json: body, idempotencyKey, ...rest });
   }
 
-  /** One page of a model's versions, oldest first. */
-  list(model: ModelRef, query: { status?: VersionStatus; limit?: number; cursor?: string } = {}, options: CallOptions = {}): Promise<Page<ModelVersion>> {
-    return this.http.json({ method: 'GET', path: versionsOf(model), query, ...options });
+  /** One page of a model's versions, oldest first; with `asOf`, as they stood then. */
+  async list(model: ModelRef, query: { status?: VersionStatus; limit?: number; cursor?: string } = {}, options: ReadOptions = {}): Promise<Page<ModelVersion>> {
+    const { asOf, ...rest } = options;
+    return this.http.json({ method: 'GET', path: versionsOf(model), query: { ...query, ...asOfQuery(asOf) }, ...rest });
   }
 
-  /** Every version of a model, oldest first. */
-  listAll(model: ModelRef, query: { status?: VersionStatus } = {}, options: CallOptions = {}): AsyncGenerator<ModelVersion, void, undefined> {
+  /** Every version of a model, oldest first; with `asOf`, as they stood then. */
+  listAll(model: ModelRef, query: { status?: VersionStatus } = {}, options: ReadOptions = {}): AsyncGenerator<ModelVersion, void, undefined> {
     return paginate((cursor) => this.list(model, { limit: 500, ...query, ...(cursor === undefined ? {} : { cursor }) }, options));
   }
 
-  /** @throws ModelKeepApiError `not_found` */
-  get(ref: VersionRef, options: CallOptions = {}): Promise<ModelVersion> {
-    return this.http.json({ method: 'GET', path: pathOf(ref), ...options });
+  /** One version; with `asOf`, as it stood then. @throws ModelKeepApiError `not_found`, also when it did not exist yet at `asOf` */
+  async get(ref: VersionRef, options: ReadOptions = {}): Promise<ModelVersion> {
+    const { asOf, ...rest } = options;
+    return this.http.json({ method: 'GET', path: pathOf(ref), query: asOfQuery(asOf), ...rest });
   }
 
   /**
@@ -54,13 +57,14 @@ export class VersionsApi {
     return this.http.json({ method: 'POST', path: `${pathOf(ref)}/publish`, json: reason === undefined ? {} : { reason }, ...rest });
   }
 
-  /** One page of versions across models. */
-  search(query: VersionSearch = {}, options: CallOptions = {}): Promise<Page<ModelVersion>> {
-    return this.http.json({ method: 'GET', path: '/api/v1/versions', query: query as Query, ...options });
+  /** One page of versions across models; with `asOf`, as they stood then. */
+  async search(query: VersionSearch = {}, options: ReadOptions = {}): Promise<Page<ModelVersion>> {
+    const { asOf, ...rest } = options;
+    return this.http.json({ method: 'GET', path: '/api/v1/versions', query: { ...(query as Query), ...asOfQuery(asOf) }, ...rest });
   }
 
-  /** Every version matching the query, fetching pages as needed. */
-  searchAll(query: Omit<VersionSearch, 'cursor'> = {}, options: CallOptions = {}): AsyncGenerator<ModelVersion, void, undefined> {
+  /** Every version matching the query, fetching pages as needed; with `asOf`, as they stood then. */
+  searchAll(query: Omit<VersionSearch, 'cursor'> = {}, options: ReadOptions = {}): AsyncGenerator<ModelVersion, void, undefined> {
     return paginate((cursor) => this.search({ limit: 500, ...query, ...(cursor === undefined ? {} : { cursor }) }, options));
   }
 }

@@ -14,6 +14,14 @@ const Change = Type.Object({
   fields: Type.Array(FieldChange),
 });
 
+/** The answer of `GET /api/v1/diff`; the SDK's types derive from it. */
+export const CatalogDiffSchema = Type.Object({
+  from: Type.Integer({ description: 'The ledger entry `from` resolved to (-1: before the first)' }),
+  to: Type.Integer(),
+  changes: Type.Array(Change),
+  nextCursor: Type.Union([Type.String(), Type.Null()]),
+});
+
 export function diffRoutes(app: App, { store }: RouteDeps): void {
   app.get(
     '/api/v1/diff',
@@ -33,14 +41,7 @@ export function diffRoutes(app: App, { store }: RouteDeps): void {
           },
           { additionalProperties: false },
         ),
-        response: {
-          200: Type.Object({
-            from: Type.Integer({ description: 'The ledger entry `from` resolved to (-1: before the first)' }),
-            to: Type.Integer(),
-            changes: Type.Array(Change),
-            nextCursor: Type.Union([Type.String(), Type.Null()]),
-          }),
-        },
+        response: { 200: CatalogDiffSchema },
       },
     },
     async (request) => {
