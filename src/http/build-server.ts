@@ -3,15 +3,18 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import Fastify, { type FastifyServerOptions } from 'fastify';
+import type { AccessRecorder } from '../audit/access-recorder.js';
 import { errorCatalog } from '../errors/codes.js';
 import { RegistryError } from '../errors/registry-error.js';
 import type { App, RouteDeps } from './app-types.js';
 import { guardRequest } from './authenticate.js';
 import { sendProblem } from './problem.js';
+import { recordReads } from './record-reads.js';
 import { blobRoutes } from './routes/blob-routes.js';
 import { ProblemSchema, problemResponse } from './routes/common-schemas.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { ledgerRoutes } from './routes/ledger-routes.js';
+import { auditRoutes } from './routes/audit-routes.js';
 import { ledgerProofRoutes } from './routes/ledger-proof-routes.js';
 import { modelRoutes } from './routes/model-routes.js';
 import { namespaceRoutes } from './routes/namespace-routes.js';
@@ -26,6 +29,8 @@ export interface ServerDeps extends Omit<RouteDeps, 'limits'> {
   /** JSON bodies; blobs have their own limit. */
   readonly bodyLimit?: number;
   readonly maxBlobBytes?: number;
+  /** Where every authenticated read is recorded (the access log). */
+  readonly access: AccessRecorder;
 }
 
 /*
@@ -85,8 +90,9 @@ export async function buildServer(deps: ServerDeps): Promise<App> {
   });
   // onRequest: before any body is read, so an unauthenticated client cannot make the server parse or store anything.
   app.addHook('onRequest', async (request) => guardRequest(request, deps.tokens, deps.authorizer));
+  recordReads(app, deps.access);
 
-  const { version: _version, logger: _logger, bodyLimit: _bodyLimit, maxBlobBytes, ...services } = deps;
+  const { version: _version, logger: _logger, bodyLimit: _bodyLimit, maxBlobBytes, access: _access, ...services } = deps;
   const routeDeps: RouteDeps = { ...services, limits: { maxBlobBytes: maxBlobBytes ?? 64 * 1024 ** 3 } };
   healthRoutes(app, routeDeps);
   namespaceRoutes(app, routeDeps);
@@ -95,6 +101,7 @@ export async function buildServer(deps: ServerDeps): Promise<App> {
   blobRoutes(app, routeDeps);
   ledgerRoutes(app, routeDeps);
   ledgerProofRoutes(app, routeDeps);
+  auditRoutes(app, routeDeps);
   tokenRoutes(app, routeDeps);
   app.get('/api/v1/openapi.json', { config: { guard: { public: true } }, schema: { hide: true } }, async () => app.swagger());
   return app;

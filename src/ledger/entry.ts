@@ -13,6 +13,7 @@ export const ledgerActions = [
   'version.published',
   'token.created',
   'token.revoked',
+  'access.batch_anchored',
 ] as const;
 export type LedgerAction = (typeof ledgerActions)[number];
 

@@ -1,6 +1,6 @@
 import { paginate } from './paginate.js';
 import type { CallOptions, Query, Transport } from './transport.js';
-import type { AuditQuery, ConsistencyProof, InclusionProof, LedgerEntry, LedgerSlice, Page } from './types.js';
+import type { AuditQuery, AuditRecord, ConsistencyProof, InclusionProof, LedgerEntry, LedgerSlice, Page } from './types.js';
 
 /** The append-only ledger every change is written to, and the audit search over it. */
 export class LedgerApi {
@@ -43,13 +43,13 @@ export class LedgerApi {
     return this.http.json({ method: 'GET', path: '/api/v1/ledger/proofs/inclusion', query, ...options });
   }
 
-  /** One page of change records by actor, subject, action and time. */
-  audit(query: AuditQuery = {}, options: CallOptions = {}): Promise<Page<LedgerEntry>> {
+  /** One page of change and access records by actor, subject, action, kind and time, oldest first. */
+  audit(query: AuditQuery = {}, options: CallOptions = {}): Promise<Page<AuditRecord>> {
     return this.http.json({ method: 'GET', path: '/api/v1/audit', query: query as Query, ...options });
   }
 
-  /** Every change record matching the query, fetching pages as needed. */
-  auditAll(query: Omit<AuditQuery, 'cursor'> = {}, options: CallOptions = {}): AsyncGenerator<LedgerEntry, void, undefined> {
+  /** Every audit record matching the query, fetching pages as needed. */
+  auditAll(query: Omit<AuditQuery, 'cursor'> = {}, options: CallOptions = {}): AsyncGenerator<AuditRecord, void, undefined> {
     return paginate((cursor) => this.audit({ limit: 1000, ...query, ...(cursor === undefined ? {} : { cursor }) }, options));
   }
 }

@@ -167,12 +167,39 @@ export interface AuditQuery {
   readonly actor?: string;
   readonly subject?: string;
   readonly action?: string;
-  /** ISO 8601 date-time. */
+  /** ISO 8601 date-time, inclusive. */
   readonly from?: string;
+  /** ISO 8601 date-time, exclusive. */
   readonly to?: string;
+  /** Only change records (ledger entries) or only access records (reads); default both. */
+  readonly kind?: 'change' | 'access';
   readonly limit?: number;
   readonly cursor?: string;
 }
+
+/** A change record of `GET /api/v1/audit`: a ledger entry. */
+export interface ChangeRecord extends LedgerEntry {
+  readonly kind: 'change';
+}
+
+/** An access record of `GET /api/v1/audit`: one authenticated read. */
+export interface AccessRecord {
+  readonly kind: 'access';
+  readonly id: number;
+  readonly at: string;
+  readonly actor: string;
+  /** `model.read`, `version.read`, `models.search`, `blob.read`, `ledger.read`, `audit.read`, … */
+  readonly action: string;
+  /** The URN or `sha256:` digest read, or the path and query of a search. */
+  readonly subject: string;
+  readonly status: number;
+  /** Ledger seq of the `access.batch_anchored` entry whose Merkle root covers this record. */
+  readonly batchSeq: number;
+  /** Base64 SHA-256(0x00 || RFC 8785 JSON of id, at, actor, action, subject, status). */
+  readonly leafHash: string;
+}
+
+export type AuditRecord = ChangeRecord | AccessRecord;
 
 export interface IssueTokenRequest {
   readonly name: string;

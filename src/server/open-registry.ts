@@ -16,6 +16,7 @@ import { packageVersion } from './package-version.js';
 import type { LedgerSigner } from '../ledger/ledger-signer.js';
 import { loadLedgerSigner } from './ledger-key.js';
 import { Checkpointer, DEFAULT_CHECKPOINT_INTERVAL_MS } from './checkpointer.js';
+import { AccessRecorder } from '../audit/access-recorder.js';
 
 export interface Registry {
   readonly store: Store;
@@ -26,6 +27,8 @@ export interface Registry {
   readonly signer: LedgerSigner;
   /** Signs a checkpoint as the ledger grows (and a last one on close). */
   readonly checkpointer: Checkpointer;
+  /** Buffers audited reads and anchors them in the ledger in batches (and what is left on close). */
+  readonly access: AccessRecorder;
   /** Set on the first start: the admin token, to be shown once. */
   readonly bootstrap: { token: string; generated: boolean } | undefined;
   close(): Promise<void>;
@@ -38,7 +41,10 @@ export async function openRegistry(config: RegistryConfig): Promise<Registry> {
   const store = await openStore({ location, schema: config.dbSchema });
   const writer = createWriter(store, location, config);
   let checkpointer: Checkpointer | undefined;
+  const access = new AccessRecorder({ writer, flushMs: config.accessFlushMs });
   const close = async () => {
+    // The last reads are anchored through the writer, before the last checkpoint is signed.
+    await access.close();
     // Its last checkpoint goes through the writer, so it stops first.
     await checkpointer?.close();
     await writer.close();
@@ -52,7 +58,7 @@ export async function openRegistry(config: RegistryConfig): Promise<Registry> {
     const bootstrap = await tokens.bootstrap(config.adminToken);
     const intervalMs = config.checkpointIntervalMs ?? DEFAULT_CHECKPOINT_INTERVAL_MS;
     checkpointer = new Checkpointer({ db: store.db, writer, signer, intervalMs }).start();
-    return { store, writer, blobs, catalog: new CatalogService(store, writer, blobs), tokens, signer, checkpointer, bootstrap, close };
+    return { store, writer, blobs, catalog: new CatalogService(store, writer, blobs), tokens, signer, checkpointer, access, bootstrap, close };
   } catch (error) {
     await close();
     throw error;
@@ -97,6 +103,7 @@ export async function startServer(config: RegistryConfig): Promise<RunningServer
       version: packageVersion(),
       logger: config.log ? { level: 'info' } : false,
       maxBlobBytes: config.maxBlobBytes,
+      access: registry.access,
     });
     await app.listen({ host: config.host, port: config.port });
     const address = app.server.address();

@@ -19,6 +19,8 @@ export interface RegistryConfig {
   readonly logOrigin?: string | undefined;
   /** Sign a checkpoint at most this often while the ledger grows (default 1000 ms); 0 signs only on request. */
   readonly checkpointIntervalMs?: number | undefined;
+  /** Audited reads wait in memory at most this long before their batch is anchored (default 1000 ms); 0: only when 1000 wait, and on close. */
+  readonly accessFlushMs?: number | undefined;
   /** SQLite only: false keeps the writer on the main thread (default: its own thread). */
   readonly writerThread?: boolean | undefined;
 }

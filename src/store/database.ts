@@ -122,6 +122,19 @@ export interface ApiTokenRow {
   revoked_at: string | null;
 }
 
+/** One audited read; `leaf_hash` (hex) is SHA-256(0x00 || canonical JSON of the other columns but batch_seq). */
+export interface AccessLogRow {
+  id: number;
+  at: string;
+  actor: string;
+  action: string;
+  subject: string;
+  status: number;
+  /** The ledger seq of the `access.batch_anchored` entry whose Merkle root covers this record. */
+  batch_seq: number;
+  leaf_hash: string;
+}
+
 export interface IdempotencyRow {
   principal: string;
   key: string;
@@ -145,6 +158,7 @@ export interface Database {
   version_tags: VersionTagRow;
   api_tokens: ApiTokenRow;
   idempotency_keys: IdempotencyRow;
+  access_log: AccessLogRow;
 }
 
 export type Db = Kysely<Database>;

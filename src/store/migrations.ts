@@ -4,6 +4,7 @@ import type { Database } from './database.js';
 import type { StoreDialect } from './dialect.js';
 import { storedFrontier } from './merkle/head-frontier.js';
 import { insertNodes } from './merkle/insert-nodes.js';
+import { accessLogMigration } from './access-log/access-log-migration.js';
 
 /*
  * Migrations are written once with Kysely's schema builder; only the
@@ -194,7 +195,7 @@ async function backfillMerkleTree(db: Kysely<Database>): Promise<void> {
 export async function migrate(dialect: StoreDialect): Promise<void> {
   const migrator = new Migrator({
     db: dialect.db,
-    provider: { getMigrations: async () => ({ '0001-core': coreSchema(dialect), '0002-merkle-tree': merkleTree() }) },
+    provider: { getMigrations: async () => ({ '0001-core': coreSchema(dialect), '0002-merkle-tree': merkleTree(), '0004-access-log': accessLogMigration() }) },
   });
   const { error } = await migrator.migrateToLatest();
   if (error !== undefined) throw error;

@@ -39,6 +39,12 @@ export interface StartOptions {
   readonly adminToken?: string;
   /** How often the server signs a checkpoint as the ledger grows (default 1000 ms; 0: only on request). */
   readonly checkpointIntervalMs?: number;
+  /**
+   * How long audited reads wait before their batch is anchored in the ledger.
+   * Default 0 here (only when 1000 wait, and on close), so tests that count
+   * ledger entries stay exact; pass a time to test the production behaviour.
+   */
+  readonly accessFlushMs?: number;
 }
 
 export async function startTestRegistry(dialect: DialectName, options: StartOptions = {}): Promise<TestRegistry> {
@@ -54,6 +60,7 @@ export async function startTestRegistry(dialect: DialectName, options: StartOpti
     adminToken,
     maxBlobBytes: options.maxBlobBytes,
     checkpointIntervalMs: options.checkpointIntervalMs,
+    accessFlushMs: options.accessFlushMs ?? 0,
   });
   const api = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse> => {
     const response = await fetch(server.url + path, {

@@ -41,5 +41,8 @@ export async function applyEntry(tx: Db, dialect: StoreDialect, entry: LedgerEnt
       return projectTokenCreated(tx, entry, payload as TokenCreated);
     case 'token.revoked':
       return projectTokenRevoked(tx, entry, payload as TokenRevoked);
+    case 'access.batch_anchored':
+      // The access log is not a projection: its rows are written beside this entry by the anchoring command.
+      return;
   }
 }
