@@ -28,20 +28,33 @@ export async function* readArchive(file: string, onBytes: (bytes: number) => voi
     for await (const entry of extract) {
       const { name, size, type } = entry.header;
       if (type !== 'file') throw notABackup(`it holds ${JSON.stringify(name)} of type ${String(type)}, and a backup holds only files`);
-      yield { name, size: size ?? 0, body: entry as AsyncIterable<Buffer> };
+      yield { name, size: size ?? 0, body: explained(entry as AsyncIterable<Buffer>) };
       // Whatever the reader left unread is skipped, so the next header can be parsed.
       entry.resume();
     }
   } catch (error) {
-    // File system errors carry an errno code and ours a registry code; what is left came from the tar parser.
-    if (error instanceof Error && !(error instanceof RegistryError) && !('code' in error)) {
-      throw notABackup(`it is not a readable tar file (${error.message})`);
-    }
-    throw error;
+    throw explain(error);
   } finally {
     source.destroy();
     extract.destroy();
   }
+}
+
+/** A member's bytes, with a parse failure inside it (a truncated file) said as such. */
+async function* explained(body: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  try {
+    yield* body;
+  } catch (error) {
+    throw explain(error);
+  }
+}
+
+/** File system errors carry an errno code and ours a registry code; what is left came from the tar parser. */
+function explain(error: unknown): unknown {
+  if (error instanceof Error && !(error instanceof RegistryError) && !('code' in error)) {
+    return notABackup(`it is not a complete, readable tar file (${error.message})`);
+  }
+  return error;
 }
 
 /** A small member's bytes, refused when larger than `limit`: a hostile archive must not make us read a gigabyte into memory. */

@@ -61,6 +61,8 @@ export class ArchiveWriter {
       entry = this.#pack.entry({ name, size, mode, mtime: this.#mtime, type: 'file' }, (error) => (error ? reject(error) : resolve()));
     });
     taken.catch(() => undefined);
+    // The member's failure reaches us through `taken`; unheard, streamx would raise it as uncaught.
+    entry.on('error', () => undefined);
     try {
       for await (const chunk of source) {
         if (!entry.write(chunk)) await this.#race(Promise.race([once(entry, 'drain'), taken]));

@@ -17,6 +17,8 @@ export interface RestoreOptions {
   /** The registry to restore into: its data directory, and its PostgreSQL database and schema if it uses one. */
   readonly config: Pick<RegistryConfig, 'dataDir' | 'db' | 'dbSchema' | 'ledgerKey' | 'logOrigin'>;
   readonly file: string;
+  /** The verifier key the archive must be signed by (see `verifyArchive`). */
+  readonly expectedKey?: string | undefined;
   readonly progress?: ProgressFactory;
 }
 
@@ -60,7 +62,7 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreSum
     const verifyBar = progress('verify', archiveBytes);
     let verified: VerifiedArchive;
     try {
-      verified = await verifyArchive(file, (n) => verifyBar.advance(n));
+      verified = await verifyArchive(file, { expectedKey: options.expectedKey, onBytes: (n) => verifyBar.advance(n) });
     } catch (error) {
       if (!(error instanceof RegistryError)) throw error;
       throw new RegistryError(error.code, `${error.message}. Nothing was restored.`, { cause: error, extensions: error.extensions });

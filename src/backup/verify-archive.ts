@@ -14,6 +14,16 @@ export interface VerifiedArchive {
   readonly checkpoints: number;
 }
 
+export interface VerifyOptions {
+  /**
+   * The log's verifier key as the operator knows it from elsewhere (a saved
+   * GET /api/v1/ledger/key). Without it the archive vouches for itself: one
+   * rewritten whole, under a new key, would verify.
+   */
+  readonly expectedKey?: string | undefined;
+  readonly onBytes?: ((bytes: number) => void) | undefined;
+}
+
 /**
  * The checking pass of a restore: reads the whole archive and refuses it,
  * naming what is wrong, unless the signing key is the key the verifier key
@@ -23,7 +33,7 @@ export interface VerifiedArchive {
  * the root of the entries before it); and every blob hashes to its name and
  * has its listed size. Nothing is written anywhere.
  */
-export async function verifyArchive(file: string, onBytes?: (bytes: number) => void): Promise<VerifiedArchive> {
+export async function verifyArchive(file: string, options: VerifyOptions = {}): Promise<VerifiedArchive> {
   const frontier = MerkleFrontier.empty();
   let checked: { key: VerifierKey; checkpoint: Checkpoint; origin: string } | undefined;
   let pending: Checkpoint[] = [];
@@ -34,6 +44,9 @@ export async function verifyArchive(file: string, onBytes?: (bytes: number) => v
     {
       head({ manifest, verifierKey, signingKeyPem, checkpointNote }) {
         const origin = manifest.ledger.origin;
+        if (options.expectedKey !== undefined && options.expectedKey.trim() !== verifierKey) {
+          throw tampered(`The archive is signed by ${verifierKey}, not by the expected key ${options.expectedKey.trim()}`);
+        }
         const key = attempt(() => parseVerifierKey(verifierKey), 'The verifier key in the archive is malformed');
         if (key.name !== origin) throw tampered(`The verifier key is for ${key.name}, but the manifest names the log ${origin}`);
         const signer = attempt(() => LedgerSigner.fromPem(signingKeyPem, origin), 'The signing key in the archive is not an Ed25519 private key');
@@ -77,7 +90,7 @@ export async function verifyArchive(file: string, onBytes?: (bytes: number) => v
         pending = [];
       },
     },
-    onBytes,
+    options.onBytes,
   );
 
   const { key, checkpoint } = checked!;

@@ -12,6 +12,7 @@ interface StoreFlags {
   readonly data?: string;
   readonly db?: string;
   readonly force?: boolean;
+  readonly expectKey?: string;
 }
 
 const ARCHIVE_NOTE = `
@@ -37,7 +38,11 @@ PostgreSQL schema with MODELKEEP_DB_SCHEMA). The archive is checked whole
 before anything is written: every entry, the Merkle root against the signed
 checkpoint, the checkpoint's signature, the key, every blob's hash. A damaged
 or altered archive is refused (exit 8) and the target is left as it was.
-Run it before the first \`serve\` or \`init\` on the target.`;
+Run it before the first \`serve\` or \`init\` on the target.
+
+An archive vouches for itself: one rewritten whole under a new key would
+pass. Give --expect-key the log's verifier key, saved from the registry
+beforehand, to refuse any archive not signed by that log.`;
 
 const hints: Readonly<Record<string, string>> = {
   already_exists: 'Choose another file name, or pass --force to replace it.',
@@ -84,12 +89,14 @@ export function registerBackupCommands(program: Command): void {
       .argument('<file>', 'an archive written by `modelkeep backup`')
       .option('--data <dir>', 'data directory to restore into (env MODELKEEP_DATA, default ./data)')
       .option('--db <url>', 'a postgres:// URL to restore into instead of SQLite (env MODELKEEP_DB; schema from MODELKEEP_DB_SCHEMA)')
+      .option('--expect-key <key>', "refuse the archive unless the log's verifier key is this one (the text of GET /api/v1/ledger/key, or a file holding it)")
       .addHelpText('after', RESTORE_NOTE)
       .action(async (file: string, flags: StoreFlags, command: Command) => {
         const ctx = contextOf(command);
         const config = await configFrom(flags, ctx.env);
         const { restoreBackup } = await import('../../backup/restore-backup.js');
-        const summary = await withHints(restoreBackup({ config, file, progress: progressBars(ctx) }));
+        const expectedKey = flags.expectKey === undefined ? undefined : await keyText(flags.expectKey);
+        const summary = await withHints(restoreBackup({ config, file, expectedKey, progress: progressBars(ctx) }));
         if (summary.serveWithLogOrigin !== undefined) {
           ctx.out.warn(`the log's origin is ${summary.serveWithLogOrigin}: serve the restored registry with MODELKEEP_LOG_ORIGIN='${summary.serveWithLogOrigin}' so its checkpoints continue that log.`);
         }
@@ -102,6 +109,7 @@ export function registerBackupCommands(program: Command): void {
         });
       }),
     'modelkeep restore /backups/modelkeep-2025-01-31.tar --data /var/lib/modelkeep-restored',
+    'curl -s https://registry.example/api/v1/ledger/key > log.key; modelkeep restore nightly.tar --data ./restored --expect-key log.key',
     'MODELKEEP_DB_SCHEMA=restored modelkeep restore nightly.tar --db postgres://mk@db:5432/mk --data /srv/mk --json',
   );
 }
@@ -128,6 +136,17 @@ async function withHints<T>(work: Promise<T>): Promise<T> {
     if (!(error instanceof RegistryError)) throw error;
     const hint = hints[error.code];
     throw new CliError(error.code, error.message, { ...(hint === undefined ? {} : { hint }), extensions: { ...error.extensions }, cause: error });
+  }
+}
+
+/** The key itself, or the contents of the file it names. */
+async function keyText(value: string): Promise<string> {
+  const { readFile } = await import('node:fs/promises');
+  try {
+    return (await readFile(value, 'utf8')).trim();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' && value.includes('+')) return value.trim();
+    throw usageError(`--expect-key ${value}: neither a verifier key (name+hash+key) nor a readable file`);
   }
 }
 
