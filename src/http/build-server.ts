@@ -11,6 +11,7 @@ import { guardRequest } from './authenticate.js';
 import { sendProblem } from './problem.js';
 import { recordReads } from './record-reads.js';
 import { blobRoutes } from './routes/blob-routes.js';
+import { diffRoutes } from './routes/diff-routes.js';
 import { ProblemSchema, problemResponse } from './routes/common-schemas.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { ledgerRoutes } from './routes/ledger-routes.js';
@@ -98,6 +99,7 @@ export async function buildServer(deps: ServerDeps): Promise<App> {
   namespaceRoutes(app, routeDeps);
   modelRoutes(app, routeDeps);
   versionRoutes(app, routeDeps);
+  diffRoutes(app, routeDeps);
   blobRoutes(app, routeDeps);
   ledgerRoutes(app, routeDeps);
   ledgerProofRoutes(app, routeDeps);

@@ -23,6 +23,8 @@ export interface LedgerHeadRow {
   size: number;
   /** The Merkle frontier at `size`: JSON array of hex peak hashes, largest subtree first. */
   frontier: string;
+  /** 1 when the projections must be rebuilt from the ledger (set by a migration that adds one). */
+  rebuild_projections: number;
 }
 
 /** A complete subtree of level ≥ 1 of the ledger's Merkle tree; hash in hex. */
@@ -75,6 +77,14 @@ export interface ModelRow {
   search_tags: string;
 }
 
+/** A model row as it stood from ledger seq `valid_from` until `valid_to` (null: still current). */
+export interface ModelHistoryRow extends ModelRow {
+  /** Space-separated words of name, description and tags, as `searchWords` gives them. */
+  search_words: string;
+  valid_from: number;
+  valid_to: number | null;
+}
+
 export interface ModelTagRow {
   model_id: number;
   tag: string;
@@ -103,6 +113,19 @@ export interface VersionRow {
   published_at: string | null;
   published_by: string | null;
   revision: number;
+}
+
+export interface VersionHistoryRow extends VersionRow {
+  valid_from: number;
+  valid_to: number | null;
+}
+
+export interface ExtensionSchemaHistoryRow {
+  namespace: string;
+  kind: string;
+  schema: string;
+  valid_from: number;
+  valid_to: number | null;
 }
 
 export interface VersionTagRow {
@@ -156,6 +179,9 @@ export interface Database {
   model_owners: ModelOwnerRow;
   versions: VersionRow;
   version_tags: VersionTagRow;
+  model_history: ModelHistoryRow;
+  version_history: VersionHistoryRow;
+  extension_schema_history: ExtensionSchemaHistoryRow;
   api_tokens: ApiTokenRow;
   idempotency_keys: IdempotencyRow;
   access_log: AccessLogRow;

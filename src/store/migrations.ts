@@ -4,6 +4,7 @@ import type { Database } from './database.js';
 import type { StoreDialect } from './dialect.js';
 import { storedFrontier } from './merkle/head-frontier.js';
 import { insertNodes } from './merkle/insert-nodes.js';
+import { historyMigration } from './history/history-migration.js';
 import { accessLogMigration } from './access-log/access-log-migration.js';
 
 /*
@@ -195,7 +196,8 @@ async function backfillMerkleTree(db: Kysely<Database>): Promise<void> {
 export async function migrate(dialect: StoreDialect): Promise<void> {
   const migrator = new Migrator({
     db: dialect.db,
-    provider: { getMigrations: async () => ({ '0001-core': coreSchema(dialect), '0002-merkle-tree': merkleTree(), '0004-access-log': accessLogMigration() }) },
+    ...(dialect.migrationSchema === undefined ? {} : { migrationTableSchema: dialect.migrationSchema }),
+    provider: { getMigrations: async () => ({ '0001-core': coreSchema(dialect), '0002-merkle-tree': merkleTree(), '0003-history': historyMigration(), '0004-access-log': accessLogMigration() }) },
   });
   const { error } = await migrator.migrateToLatest();
   if (error !== undefined) throw error;

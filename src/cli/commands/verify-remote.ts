@@ -1,14 +1,11 @@
 import { readFile } from 'node:fs/promises';
-import type { Command } from 'commander';
 import { errorCatalog } from '../../errors/codes.js';
 import { parseVerifierKey } from '../../ledger/verifier/index.js';
 import { ModelKeepClient } from '../../sdk/modelkeep-client.js';
 import { type RemoteAudit, auditRemoteLog } from '../../verify-remote/audit-remote-log.js';
 import { keyFileOf, saveCheckpoint } from '../../verify-remote/save-checkpoint.js';
 import { CliError, usageError } from '../cli-error.js';
-import { contextOf } from '../context.js';
 import { configPath, readLogin } from '../credentials.js';
-import { withExamples } from '../help-text.js';
 import type { Output } from '../output.js';
 
 export interface RemoteVerifyOptions {
@@ -154,29 +151,4 @@ function sameOrigin(a: string, b: string): boolean {
   } catch {
     return false;
   }
-}
-
-/**
- * Until the offline `modelkeep verify` (src/cli/commands/verify-command.ts)
- * exists, `verify` does only the remote check. The offline command takes the
- * same options and calls runRemoteVerify when --remote is given; then this goes.
- */
-export function registerRemoteVerifyCommand(program: Command): void {
-  withExamples(
-    program
-      .command('verify')
-      .description("prove that a registry's ledger today extends a checkpoint you saved earlier")
-      .requiredOption('--remote <url>', 'the registry to audit')
-      .option('--since <file>', 'a checkpoint saved earlier; a consistency proof must show the log extends it')
-      .option('--save <file>', "keep today's verified checkpoint here (and its key in FILE.key), for the next --since")
-      .option('--key <file>', 'the verifier key you trust, from a file (default: the one saved with --since, else the server\'s)')
-      .option('--key-text <key>', 'the verifier key you trust, given inline')
-      .option('--token <token>', 'a token with ledger.read (default MODELKEEP_TOKEN, then the saved login for that server)')
-      .action(async (flags: { remote: string; since?: string; save?: string; key?: string; keyText?: string; token?: string }, command: Command) => {
-        const ctx = contextOf(command);
-        process.exitCode = await runRemoteVerify({ url: flags.remote, since: flags.since, save: flags.save, key: flags.key, keyText: flags.keyText, token: flags.token, json: ctx.json, out: ctx.out, env: ctx.env });
-      }),
-    'modelkeep verify --remote https://models.example.com --save checkpoint.txt',
-    'modelkeep verify --remote https://models.example.com --since checkpoint.txt --save checkpoint.txt --key registry.key',
-  );
 }
