@@ -9,7 +9,7 @@ import { registerPullCommand } from './commands/pull-command.js';
 import { registerServerCommands } from './commands/server-commands.js';
 import { registerTokenCommands } from './commands/token-commands.js';
 import { registerVersionCommands } from './commands/version-commands.js';
-import { registerRemoteVerifyCommand } from './commands/verify-remote.js';
+import { registerVerifyCommand } from './commands/verify-command.js';
 import { withExamples } from './help-text.js';
 
 /*
@@ -27,8 +27,7 @@ const groups: readonly ((program: Command) => void)[] = [
   registerTokenCommands,
   registerLedgerCommands,
   registerBackupCommands,
-  // Temporary: the offline verify command (verify-command.ts) takes this place and calls runRemoteVerify for --remote.
-  registerRemoteVerifyCommand,
+  registerVerifyCommand,
 ];
 
 /** The whole command tree. Errors are thrown, never turned into exits: that is main's job. */
