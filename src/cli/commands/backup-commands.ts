@@ -38,7 +38,9 @@ PostgreSQL schema with MODELKEEP_DB_SCHEMA). The archive is checked whole
 before anything is written: every entry, the Merkle root against the signed
 checkpoint, the checkpoint's signature, the key, every blob's hash. A damaged
 or altered archive is refused (exit 8) and the target is left as it was.
-Run it before the first \`serve\` or \`init\` on the target.
+Run it before the first \`serve\` or \`init\` on the target. The log's
+signing key is restored as ledger-key.pem in the data directory (mode 0600),
+so the restored registry signs as the same log and its tokens still work.
 
 An archive vouches for itself: one rewritten whole under a new key would
 pass. Give --expect-key the log's verifier key, saved from the registry
