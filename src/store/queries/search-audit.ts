@@ -72,7 +72,7 @@ async function searchChanges(db: Db, search: AuditSearch): Promise<ChangeRecord[
     const { at, sameTime } = keysetAfter('change', search.after);
     if (sameTime === 'all') query = query.where('at', '>=', at);
     else if (sameTime === 'none') query = query.where('at', '>', at);
-    else query = query.where('at', '>=', at).where((eb) => eb.or([eb('at', '>', at), eb('seq', '>', sameTime.idAfter)]));
+    else query = query.where((eb) => eb(eb.refTuple('at', 'seq'), '>', eb.tuple(at, sameTime.idAfter)));
   }
   const rows = await query.execute();
   return rows.map((row) => ({ ...toLedgerEntry(row), kind: 'change' as const }));
@@ -89,7 +89,7 @@ async function searchReads(db: Db, search: AuditSearch): Promise<AccessRecordIte
     const { at, sameTime } = keysetAfter('access', search.after);
     if (sameTime === 'all') query = query.where('at', '>=', at);
     else if (sameTime === 'none') query = query.where('at', '>', at);
-    else query = query.where('at', '>=', at).where((eb) => eb.or([eb('at', '>', at), eb('id', '>', sameTime.idAfter)]));
+    else query = query.where((eb) => eb(eb.refTuple('at', 'id'), '>', eb.tuple(at, sameTime.idAfter)));
   }
   const rows = await query.execute();
   return rows.map(toAccessRecordItem);
