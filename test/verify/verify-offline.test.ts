@@ -43,6 +43,8 @@ for (const { name: dialect, skip } of dialects) {
       ok(await registry.api('POST', '/api/v1/namespaces', { name: 'risk', description: 'Risk team' }));
       ok(await registry.api('POST', '/api/v1/models', { namespace: 'risk', name: 'scorer', description: 'Credit scorer', tags: ['gbm', 'credit'], owners: ['carol@example.com'] }));
       for (let i = 0; i < 3; i++) ok(await registry.api('POST', '/api/v1/models/risk/scorer/versions', { manifest: [{ path: `m${i}.bin`, sha256: blob.digest, size: blob.size }], tags: ['candidate'] }));
+      // Keys out of canonical order: the live tables must still hold what a replay of the hashed text gives.
+      ok(await registry.api('POST', '/api/v1/models/risk/scorer/versions', { tags: ['z'], metrics: { recall: 0.8, auc: 0.9 }, license: 'MIT', manifest: [{ size: blob.size, sha256: blob.digest, path: 'w.bin' }] }));
       ok(await registry.api('PATCH', '/api/v1/models/risk/scorer', { description: 'Consumer credit scorer' }));
       ok(await registry.api('POST', '/api/v1/models/risk/scorer/versions/1/publish', {}));
       ok(await registry.api('GET', '/api/v1/models/risk/scorer'));
