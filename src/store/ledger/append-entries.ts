@@ -8,6 +8,12 @@ const ROWS_PER_INSERT = 200;
 
 /** Puts sealed entries in the ledger table and brings the projections in step, in order. */
 export async function appendEntries(tx: Db, dialect: StoreDialect, entries: readonly LedgerEntry[]): Promise<void> {
+  await insertEntryRows(tx, entries);
+  for (const entry of entries) await applyEntry(tx, dialect, entry);
+}
+
+/** The ledger rows alone, a few hundred per statement. */
+export async function insertEntryRows(tx: Db, entries: readonly LedgerEntry[]): Promise<void> {
   for (let i = 0; i < entries.length; i += ROWS_PER_INSERT) {
     await tx
       .insertInto('ledger_entries')
@@ -25,5 +31,4 @@ export async function appendEntries(tx: Db, dialect: StoreDialect, entries: read
       )
       .execute();
   }
-  for (const entry of entries) await applyEntry(tx, dialect, entry);
 }

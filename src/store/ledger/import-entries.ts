@@ -4,7 +4,7 @@ import { RegistryError } from '../../errors/registry-error.js';
 import type { StoreDialect } from '../dialect.js';
 import { frontierOf, storedFrontier } from '../merkle/head-frontier.js';
 import { insertNodes } from '../merkle/insert-nodes.js';
-import { appendEntries } from './append-entries.js';
+import { appendEntries, insertEntryRows } from './append-entries.js';
 
 /**
  * Appends entries that were sealed elsewhere (a backup being restored, a
@@ -12,7 +12,7 @@ import { appendEntries } from './append-entries.js';
  * sequence numbers, times and hashes. One transaction per call, so a caller
  * feeding chunks keeps memory flat; the chunk must continue the ledger.
  */
-export async function importEntries(dialect: StoreDialect, entries: readonly LedgerEntry[]): Promise<void> {
+export async function importEntries(dialect: StoreDialect, entries: readonly LedgerEntry[], options: { project?: boolean } = {}): Promise<void> {
   if (entries.length === 0) return;
   await dialect.db.transaction().execute(async (tx) => {
     const head = await tx.updateTable('ledger_head').set({ size: sql`size` }).where('id', '=', 1).returning(['size', 'frontier']).executeTakeFirstOrThrow();
@@ -23,7 +23,9 @@ export async function importEntries(dialect: StoreDialect, entries: readonly Led
       }
       return frontier.append(Buffer.from(entry.leafHash, 'hex'));
     });
-    await appendEntries(tx, dialect, entries);
+    // Without projections only the ledger is written: for building a bare ledger to measure proofs over.
+    if (options.project === false) await insertEntryRows(tx, entries);
+    else await appendEntries(tx, dialect, entries);
     await insertNodes(tx, nodes);
     await tx.updateTable('ledger_head').set({ size: frontier.treeSize, frontier: storedFrontier(frontier) }).where('id', '=', 1).execute();
   });
