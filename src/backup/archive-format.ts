@@ -14,13 +14,15 @@ import { RegistryError } from '../errors/registry-error.js';
  *   blobs/sha256/<hex>                    every blob, in the manifest's order
  *   ledger/checkpoints/<first>.jsonl      (optional) earlier checkpoints of sizes first+1 … first+k
  *   ledger/entries/<first>.jsonl          entries first … first+k-1, one canonical entry per line
- *   … (checkpoints, entries) chunks until seq N-1
+ *   access/<id>.jsonl                     (optional) access log records from id on, anchored by entries so far
+ *   … (checkpoints, entries, access) chunks until seq N-1
  *
  * Blobs come before the ledger so that a restore puts the bytes in place
  * before any entry that names them. The ledger is cut into chunks because a
  * tar member's size is written before its bytes: a chunk is held in memory,
  * never the ledger. Each checkpoint chunk precedes the entries whose tree it
- * signs, so a reader checks its root as those entries go by.
+ * signs, so a reader checks its root as those entries go by; access records
+ * follow the entries that anchor them, for the same reason.
  */
 
 export const BACKUP_FORMAT = 'modelkeep-backup';
@@ -32,12 +34,14 @@ export const SIGNING_KEY_MEMBER = 'ledger/ledger-key.pem';
 export const CHECKPOINT_MEMBER = 'ledger/checkpoint.txt';
 
 const SEQ_DIGITS = 16;
-const CHUNK_MEMBER = /^ledger\/(entries|checkpoints)\/([0-9]{16})\.jsonl$/;
+const CHUNK_MEMBER = /^(ledger\/entries|ledger\/checkpoints|access)\/([0-9]{16})\.jsonl$/;
+const CHUNK_KINDS = { 'ledger/entries': 'entries', 'ledger/checkpoints': 'checkpoints', access: 'access' } as const;
 const BLOB_MEMBER = /^blobs\/sha256\/([0-9a-f]{64})$/;
 
 export const blobMember = (digest: Digest): string => `blobs/sha256/${hexOf(digest)}`;
 export const entriesMember = (first: number): string => `ledger/entries/${String(first).padStart(SEQ_DIGITS, '0')}.jsonl`;
 export const checkpointsMember = (first: number): string => `ledger/checkpoints/${String(first).padStart(SEQ_DIGITS, '0')}.jsonl`;
+export const accessMember = (firstId: number): string => `access/${String(firstId).padStart(SEQ_DIGITS, '0')}.jsonl`;
 
 /** The digest a blob member holds, if `name` is one. */
 export function blobMemberDigest(name: string): string | undefined {
@@ -45,12 +49,12 @@ export function blobMemberDigest(name: string): string | undefined {
   return match === null ? undefined : `sha256:${match[1]}`;
 }
 
-/** The kind and first sequence number of a ledger chunk member, if `name` is one. */
-export function ledgerChunkOf(name: string): { kind: 'entries' | 'checkpoints'; first: number } | undefined {
+/** The kind and first sequence number (access record id for `access`) of a chunk member, if `name` is one. */
+export function ledgerChunkOf(name: string): { kind: 'entries' | 'checkpoints' | 'access'; first: number } | undefined {
   const match = CHUNK_MEMBER.exec(name);
   if (match === null) return undefined;
   const first = Number(match[2]);
-  return Number.isSafeInteger(first) ? { kind: match[1] as 'entries' | 'checkpoints', first } : undefined;
+  return Number.isSafeInteger(first) ? { kind: CHUNK_KINDS[match[1] as keyof typeof CHUNK_KINDS], first } : undefined;
 }
 
 const Count = Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER });
@@ -71,7 +75,7 @@ const ManifestSchema = Type.Object(
       },
       { additionalProperties: false },
     ),
-    counts: Type.Object({ entries: Count, blobs: Count, blobBytes: Count }, { additionalProperties: false }),
+    counts: Type.Object({ entries: Count, blobs: Count, blobBytes: Count, accessRecords: Count }, { additionalProperties: false }),
     blobs: Type.Array(Type.Object({ digest: Type.String({ pattern: '^sha256:[0-9a-f]{64}$' }), size: Count }, { additionalProperties: false })),
   },
   { additionalProperties: false },

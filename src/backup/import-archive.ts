@@ -1,6 +1,8 @@
 import { Readable } from 'node:stream';
 import { isDeepStrictEqual } from 'node:util';
 import type { FsBlobStore } from '../artifacts/fs-blob-store.js';
+import { type SealedAccessRecord, accessRecordLeaf } from '../audit/access-record.js';
+import { appendAccessRecords } from '../store/access-log/append-access-records.js';
 import { parseDigest } from '../artifacts/digest.js';
 import { RegistryError } from '../errors/registry-error.js';
 import type { LedgerEntry } from '../ledger/entry.js';
@@ -25,7 +27,8 @@ export interface RestoreTarget {
  * The importing pass of a restore, run only after `verifyArchive` passed:
  * blobs go in through the blob store (which hashes each again on arrival),
  * then the entries, sealed as they are, with their projections, in batches
- * of one transaction each, then the checkpoints. If the file changed since
+ * of one transaction each, with the access records they anchor, then the
+ * checkpoints. If the file changed since
  * it was checked, the differences that matter are caught here too.
  */
 export async function importArchive(file: string, verified: VerifiedArchive, target: RestoreTarget, onBytes?: (bytes: number) => void): Promise<void> {
@@ -63,6 +66,24 @@ export async function importArchive(file: string, verified: VerifiedArchive, tar
           }
         }
         await importEntries(target.dialect, batch);
+      },
+
+      async access(_firstId, records) {
+        // Grouped by batch: rows are filed under the seq of the entry that anchors them.
+        const batches: SealedAccessRecord[][] = [];
+        let batchSeq = -1;
+        const seqs: number[] = [];
+        for await (const { batch, ...record } of records) {
+          if (batch !== batchSeq) {
+            batches.push([]);
+            seqs.push(batch);
+            batchSeq = batch;
+          }
+          batches[batches.length - 1]!.push({ ...record, leafHash: accessRecordLeaf(record) });
+        }
+        await target.dialect.db.transaction().execute(async (tx) => {
+          for (const [index, records] of batches.entries()) await appendAccessRecords(tx, records, seqs[index]!);
+        });
       },
     },
     onBytes,

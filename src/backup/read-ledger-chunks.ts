@@ -1,5 +1,6 @@
 import { RegistryError } from '../errors/registry-error.js';
 import { entryFromCanonical } from '../ledger/entry-from-canonical.js';
+import type { LedgerEntry } from '../ledger/entry.js';
 import { MerkleFrontier } from '../ledger/merkle-frontier.js';
 import type { VerifierKey } from '../ledger/verifier/index.js';
 import type { Db } from '../store/database.js';
@@ -35,7 +36,14 @@ export interface ChunkTally {
  * of the entries before it, and all N hash to the snapshot's root. A backup
  * of a ledger that does not verify would only be refused by the restore.
  */
-export async function* readLedgerChunks(db: Db, point: SnapshotPoint, key: VerifierKey, origin: string, tally: ChunkTally): AsyncGenerator<LedgerChunk> {
+export async function* readLedgerChunks(
+  db: Db,
+  point: SnapshotPoint,
+  key: VerifierKey,
+  origin: string,
+  tally: ChunkTally,
+  onEntry: (entry: LedgerEntry) => void = () => undefined,
+): AsyncGenerator<LedgerChunk> {
   const frontier = MerkleFrontier.empty();
   let lines: string[] = [];
   let bytes = 0;
@@ -54,6 +62,7 @@ export async function* readLedgerChunks(db: Db, point: SnapshotPoint, key: Verif
       if (typeof entry === 'string') throw unverified(`Ledger entry ${seq} ${entry}`);
       if (entry.seq !== seq || entry.leafHash !== row.leafHash) throw unverified(`Ledger entry ${seq} does not hash to the leaf hash stored with it`);
       frontier.append(Buffer.from(entry.leafHash, 'hex'));
+      onEntry(entry);
       lines.push(row.canonical);
       bytes += Buffer.byteLength(row.canonical) + 1;
       for (; kept[nextKept]?.size === frontier.treeSize; nextKept += 1) {
@@ -79,5 +88,5 @@ export async function* readLedgerChunks(db: Db, point: SnapshotPoint, key: Verif
   }
 }
 
-const unverified = (detail: string): RegistryError =>
+export const unverified = (detail: string): RegistryError =>
   new RegistryError('verification_failed', `${detail}; the stored ledger was altered, so no backup was written. Run \`modelkeep verify\` to find what differs`);

@@ -33,6 +33,7 @@ export interface RestoreSummary {
   readonly blobs: number;
   readonly blobBytes: number;
   readonly checkpoints: number;
+  readonly accessRecords: number;
   readonly seconds: number;
   /**
    * Set when the log's origin is not the one the restored server would derive
@@ -45,8 +46,8 @@ export interface RestoreSummary {
 /**
  * Restores a backup into an empty registry: first checks the whole archive
  * (nothing is written if any check fails), then imports it. The restored
- * registry has the same ledger, root hash, checkpoints, signing key, blobs,
- * and so the same tokens, models and versions.
+ * registry has the same ledger, root hash, checkpoints, signing key, blobs
+ * and access log, and so the same tokens, models and versions.
  */
 export async function restoreBackup(options: RestoreOptions): Promise<RestoreSummary> {
   const started = performance.now();
@@ -103,6 +104,7 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreSum
       blobs: manifest.counts.blobs,
       blobBytes: manifest.counts.blobBytes,
       checkpoints: verified.checkpoints + 1,
+      accessRecords: manifest.counts.accessRecords,
       seconds: Math.round(performance.now() - started) / 1000,
       ...(derivedOrigin === manifest.ledger.origin ? {} : { serveWithLogOrigin: manifest.ledger.origin }),
     };

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { LedgerSigner } from '../ledger/ledger-signer.js';
 import { MerkleFrontier } from '../ledger/merkle-frontier.js';
 import { type Checkpoint, type VerifierKey, parseVerifierKey, verifyCheckpoint } from '../ledger/verifier/index.js';
+import { AccessBatchCheck } from './access-batch-check.js';
 import { tampered } from './archive-format.js';
 import { type ArchiveHead, walkArchive } from './walk-archive.js';
 
@@ -31,13 +32,15 @@ export interface VerifyOptions {
  * root; every entry is a canonical ledger entry in seq order; the entries'
  * Merkle root equals the checkpoint's (and every earlier checkpoint's root
  * the root of the entries before it); and every blob hashes to its name and
- * has its listed size. Nothing is written anywhere.
+ * has its listed size; every access log batch hashes to the root its ledger
+ * entry anchors. Nothing is written anywhere.
  */
 export async function verifyArchive(file: string, options: VerifyOptions = {}): Promise<VerifiedArchive> {
   const frontier = MerkleFrontier.empty();
   let checked: { key: VerifierKey; checkpoint: Checkpoint; origin: string } | undefined;
   let pending: Checkpoint[] = [];
   let checkpoints = 0;
+  const access = new AccessBatchCheck(tampered);
 
   const head = await walkArchive(
     file,
@@ -78,6 +81,7 @@ export async function verifyArchive(file: string, options: VerifyOptions = {}): 
       async entries(first, entries) {
         for await (const entry of entries) {
           frontier.append(Buffer.from(entry.leafHash, 'hex'));
+          access.entry(entry);
           const due = pending[0];
           if (due !== undefined && due.size === frontier.treeSize) {
             if (!frontier.root().equals(due.root)) {
@@ -89,10 +93,15 @@ export async function verifyArchive(file: string, options: VerifyOptions = {}): 
         if (pending.length > 0) throw tampered(`The checkpoint for size ${pending[0]!.size} lies beyond the entries from ${first} that it precedes`);
         pending = [];
       },
+
+      async access(_firstId, records) {
+        for await (const record of records) access.record(record);
+      },
     },
     options.onBytes,
   );
 
+  access.finish();
   const { key, checkpoint } = checked!;
   if (!frontier.root().equals(checkpoint.root)) {
     throw tampered(`The ${checkpoint.size} ledger entries do not hash to the root the checkpoint signs: an entry was changed, added or removed`);

@@ -1,4 +1,5 @@
 import { entryFromCanonical } from '../ledger/entry-from-canonical.js';
+import type { AccessLine } from './access-batch-check.js';
 import type { LedgerEntry } from '../ledger/entry.js';
 import {
   type BackupManifest,
@@ -39,6 +40,8 @@ export interface ArchiveVisitor {
   checkpoints(first: number, checkpoints: AsyncIterable<CheckpointLine>): Promise<void>;
   /** Entries parsed from their canonical text, their seq checked to run on from `first`. */
   entries(first: number, entries: AsyncIterable<LedgerEntry>): Promise<void>;
+  /** Access log records from id `firstId`, anchored by entries already visited. */
+  access(firstId: number, records: AsyncIterable<AccessLine>): Promise<void>;
 }
 
 const MANIFEST_LIMIT = 256 * 1024 * 1024;
@@ -84,11 +87,19 @@ export async function walkArchive(file: string, visitor: ArchiveVisitor, onBytes
 
     let nextSeq = 0;
     let checkpointsFor: number | undefined;
+    let accessRecords = 0;
     for (; member !== undefined; member = await next()) {
       const chunk = ledgerChunkOf(member.name);
       if (chunk === undefined) {
         const digest = blobMemberDigest(member.name);
         throw digest === undefined ? notABackup(`it holds an unexpected member ${JSON.stringify(member.name)}`) : tampered(`The archive holds blob ${digest}, which its manifest does not list`);
+      }
+      if (chunk.kind === 'access') {
+        if (nextSeq === 0 || checkpointsFor !== undefined) throw tampered(`The access log chunk ${member.name} is out of place`);
+        const parsed = { count: 0 };
+        await visitor.access(chunk.first, accessLines(member, parsed));
+        accessRecords += parsed.count;
+        continue;
       }
       if (chunk.first !== nextSeq || (chunk.kind === 'checkpoints' && checkpointsFor !== undefined)) {
         throw tampered(`The ledger chunk ${member.name} is out of place (the next entry is ${nextSeq})`);
@@ -107,6 +118,9 @@ export async function walkArchive(file: string, visitor: ArchiveVisitor, onBytes
     }
     if (checkpointsFor !== undefined) throw tampered(`The checkpoints for entries from ${checkpointsFor} are not followed by those entries`);
     if (nextSeq !== manifest.ledger.size) throw tampered(`The archive holds ${nextSeq} ledger entries, its manifest ${manifest.ledger.size}`);
+    if (accessRecords !== manifest.counts.accessRecords) {
+      throw tampered(`The archive holds ${accessRecords} access records, its manifest ${manifest.counts.accessRecords}`);
+    }
     return head;
   } finally {
     await members.return?.(undefined);
@@ -124,6 +138,24 @@ async function* ledgerEntries(member: ArchiveMember, first: number, size: number
     yield entry;
   }
   parsed.complete = true;
+}
+
+async function* accessLines(member: ArchiveMember, parsed: { count: number }): AsyncGenerator<AccessLine> {
+  for await (const line of jsonLines(member.body, SMALL_LIMIT, member.name)) {
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      throw tampered(`${member.name} has a line that is not JSON`);
+    }
+    const { id, at, actor, action, subject, status, batch } = (value ?? {}) as Record<string, unknown>;
+    const texts = [at, actor, action, subject].every((t) => typeof t === 'string');
+    if (![id, status, batch].every((n) => Number.isSafeInteger(n)) || !texts) {
+      throw tampered(`${member.name} has a line that is not an access record {id, at, actor, action, subject, status, batch}`);
+    }
+    parsed.count += 1;
+    yield value as AccessLine;
+  }
 }
 
 async function* checkpointLines(member: ArchiveMember): AsyncGenerator<CheckpointLine> {

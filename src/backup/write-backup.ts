@@ -10,7 +10,9 @@ import { LedgerSigner } from '../ledger/ledger-signer.js';
 import { parseVerifierKey } from '../ledger/verifier/index.js';
 import { packageVersion } from '../server/package-version.js';
 import type { RegistryConfig } from '../server/registry-config.js';
+import type { Db } from '../store/database.js';
 import { isPostgresUrl, openStore } from '../store/open-store.js';
+import { countAccessRecords, readAccessRecords } from '../store/queries/read-access-records.js';
 import {
   BACKUP_FORMAT,
   BACKUP_FORMAT_VERSION,
@@ -19,16 +21,21 @@ import {
   MANIFEST_MEMBER,
   SIGNING_KEY_MEMBER,
   VERIFIER_KEY_MEMBER,
+  accessMember,
   blobMember,
   checkpointsMember,
   entriesMember,
 } from './archive-format.js';
 import { ArchiveWriter } from './archive-writer.js';
 import { type ProgressFactory, noProgress } from './backup-progress.js';
+import { type AccessLine, AccessBatchCheck } from './access-batch-check.js';
 import { listBlobs } from './list-blobs.js';
-import { readLedgerChunks } from './read-ledger-chunks.js';
+import { readLedgerChunks, unverified } from './read-ledger-chunks.js';
 import { readSourceSigningKey } from './source-signing-key.js';
 import { takeSnapshotPoint } from './snapshot-point.js';
+
+/** Access records per archive member. */
+const ACCESS_PAGE = 10_000;
 
 export interface BackupOptions {
   /** Where the registry keeps its data: the data directory, and the database URL and schema when PostgreSQL. */
@@ -53,6 +60,8 @@ export interface BackupSummary {
   /** Earlier signed checkpoints carried along, and those left out because another key or origin signed them. */
   readonly checkpoints: number;
   readonly checkpointsSkipped: number;
+  /** Audited reads whose batches are anchored below N. */
+  readonly accessRecords: number;
   readonly archiveBytes: number;
   readonly seconds: number;
 }
@@ -84,6 +93,7 @@ export async function writeBackup(options: BackupOptions): Promise<BackupSummary
     // Listed after N is fixed: every blob an entry below N names was stored before that entry was written.
     const blobs = await listBlobs(join(config.dataDir, 'blobs'));
     const blobBytes = blobs.reduce((sum, b) => sum + b.size, 0);
+    const accessRecords = await countAccessRecords(store.db, point.size);
     const createdAt = (options.clock ?? (() => new Date()))();
     const manifest: BackupManifest = {
       format: BACKUP_FORMAT,
@@ -92,7 +102,7 @@ export async function writeBackup(options: BackupOptions): Promise<BackupSummary
       modelkeepVersion: packageVersion(),
       source: { dialect: store.dialect.name },
       ledger: { size: point.size, rootHash: point.root.toString('base64'), origin: signer.origin },
-      counts: { entries: point.size, blobs: blobs.length, blobBytes },
+      counts: { entries: point.size, blobs: blobs.length, blobBytes, accessRecords },
       blobs: blobs.map(({ digest, size }) => ({ digest, size })),
     };
 
@@ -113,15 +123,20 @@ export async function writeBackup(options: BackupOptions): Promise<BackupSummary
 
       const ledgerBar = progress('ledger', point.size);
       const tally = { skippedCheckpoints: 0 };
+      const access = new AccessBatchCheck(unverified);
       let checkpoints = 0;
-      for await (const chunk of readLedgerChunks(store.db, point, key, signer.origin, tally)) {
+      let lastAccessId = 0;
+      for await (const chunk of readLedgerChunks(store.db, point, key, signer.origin, tally, (entry) => access.entry(entry))) {
         if (chunk.checkpoints.length > 0) {
           await archive.addBuffer(checkpointsMember(chunk.first), chunk.checkpoints.map((c) => `${JSON.stringify(c)}\n`).join(''));
           checkpoints += chunk.checkpoints.length;
         }
         await archive.addBuffer(entriesMember(chunk.first), chunk.entries);
+        lastAccessId = await addAccessRecords(archive, store.db, access, lastAccessId, chunk.first + chunk.count);
         ledgerBar.advance(chunk.count);
       }
+      access.finish();
+      if (access.records !== accessRecords) throw unverified(`The access log holds ${access.records} records anchored below ${point.size}, not the ${accessRecords} counted`);
       ledgerBar.stop();
 
       const archiveBytes = await archive.commit();
@@ -135,6 +150,7 @@ export async function writeBackup(options: BackupOptions): Promise<BackupSummary
         blobBytes,
         checkpoints,
         checkpointsSkipped: tally.skippedCheckpoints,
+        accessRecords,
         archiveBytes,
         seconds: Math.round(performance.now() - started) / 1000,
       };
@@ -144,6 +160,25 @@ export async function writeBackup(options: BackupOptions): Promise<BackupSummary
     }
   } finally {
     await store.close();
+  }
+}
+
+/**
+ * Copies the access records anchored by entries below `belowSeq` that are not
+ * yet in the archive, a page per member, checking each batch against its
+ * anchor. Returns the last id copied.
+ */
+async function addAccessRecords(archive: ArchiveWriter, db: Db, check: AccessBatchCheck, afterId: number, belowSeq: number): Promise<number> {
+  for (let last = afterId; ; ) {
+    const rows = await readAccessRecords(db, last, belowSeq, ACCESS_PAGE);
+    if (rows.length === 0) return last;
+    const lines = rows.map((row) => {
+      const line: AccessLine = { id: row.id, at: row.at, actor: row.actor, action: row.action, subject: row.subject, status: row.status, batch: row.batch_seq };
+      check.record(line);
+      return `${JSON.stringify(line)}\n`;
+    });
+    await archive.addBuffer(accessMember(rows[0]!.id), lines.join(''));
+    last = rows[rows.length - 1]!.id;
   }
 }
 

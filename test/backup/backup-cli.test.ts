@@ -58,6 +58,10 @@ for (const { name: dialect, skip } of dialects) {
       const restore = await runCli(['--json', 'restore', file, ...target.args, '--expect-key', key], { env: target.env });
       expect(restore.code, restore.stderr).toBe(0);
       expect(jsonOf(restore)).toMatchObject({ treeSize: summary.treeSize, rootHash: summary.rootHash, entries: summary.treeSize, blobs: 1, database: dialect });
+
+      const verify = await runCli(['--json', 'verify', ...target.args, '--key', key], { env: target.env });
+      expect(verify.code, verify.stdout + verify.stderr).toBe(0);
+      expect(jsonOf(verify)).toMatchObject({ ok: true, errors: 0 });
     });
 
     it('exits 8 with a verification_failed problem for an altered archive', async () => {

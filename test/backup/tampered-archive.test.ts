@@ -36,7 +36,7 @@ for (const { name: dialect, skip } of dialects) {
 
     beforeAll(async () => {
       scratch = await mkdtemp(join(tmpdir(), 'mk-tamper-'));
-      source = await startTestRegistry(dialect, { checkpointIntervalMs: 20 });
+      source = await startTestRegistry(dialect, { checkpointIntervalMs: 20, accessFlushMs: 20 });
       await source.api('POST', '/api/v1/namespaces', { name: 'fraud', description: 'fraud team' });
       await source.api('POST', '/api/v1/models', { namespace: 'fraud', name: 'scorer', description: 'the scorer' });
       const weights = await uploadBlob(source, randomBytes(64 * 1024));
@@ -44,9 +44,13 @@ for (const { name: dialect, skip } of dialects) {
       for (let i = 0; i < 5; i += 1) {
         expect((await source.api('POST', '/api/v1/models/fraud/scorer/versions', { manifest: [{ path: 'w.bin', sha256: weights.digest, size: weights.size }] })).status).toBe(201);
       }
+      expect((await source.api('GET', '/api/v1/models/fraud/scorer')).status).toBe(200);
+      expect((await source.api('GET', '/api/v1/namespaces')).status).toBe(200);
+      await source.server.registry.access.flush();
       archive = join(scratch, 'good.tar');
       const summary = await writeBackup({ config: configOf(dialect, source), file: archive });
       expect(summary.checkpoints).toBeGreaterThan(0);
+      expect(summary.accessRecords).toBeGreaterThan(0);
     });
 
     afterAll(async () => {
@@ -163,6 +167,13 @@ for (const { name: dialect, skip } of dialects) {
 
     it('refuses an archive that lacks a blob its manifest lists', async () => {
       await expectRefused(await tamper((m) => (m.name.startsWith('blobs/') ? null : undefined)), 'verification_failed', /lacks blob sha256:/);
+    });
+
+    it('refuses an altered access record, and one left out', async () => {
+      const altered = await tamper((m) => (m.name.startsWith('access/') ? m.bytes.toString('utf8').replace('/api/v1/namespaces', '/api/v1/namespacez') : undefined));
+      await expectRefused(altered, 'verification_failed', /Access records \d+-\d+ do not hash to the root ledger entry \d+ anchors/);
+      const dropped = await tamper((m) => (m.name.startsWith('access/') ? m.bytes.toString('utf8').split('\n').slice(1).join('\n') : undefined));
+      await expectRefused(dropped, 'verification_failed', /Access batch \d+ has record \d+ where record \d+ belongs|Access record \d+ claims batch \d+, but the next anchored batch is \d+/);
     });
 
     it('refuses a truncated archive and a file that is not an archive', async () => {

@@ -19,7 +19,7 @@ const ARCHIVE_NOTE = `
 The archive is a tar file: manifest.json, the ledger as JSON Lines of its
 canonical entries, the signed checkpoint at the snapshot's size, the
 verifier key, the ledger's signing key (so a restored registry keeps signing
-as the same log) and every blob under blobs/sha256/. Because it holds the
+as the same log), the access log, and every blob under blobs/sha256/. Because it holds the
 signing key it is written with mode 0600: keep it as you keep the data
 directory.`;
 
@@ -74,7 +74,7 @@ export function registerBackupCommands(program: Command): void {
         }
         ctx.out.result(summary, (s) => {
           ctx.out.line(
-            `Backed up ${plural(s.entries, 'ledger entry', 'ledger entries')} and ${plural(s.blobs, 'blob')} (${formatBytes(s.blobBytes)}) to ${s.file} (${formatBytes(s.archiveBytes)}) in ${s.seconds} s.`,
+            `Backed up ${plural(s.entries, 'ledger entry', 'ledger entries')}, ${plural(s.accessRecords, 'access record')} and ${plural(s.blobs, 'blob')} (${formatBytes(s.blobBytes)}) to ${s.file} (${formatBytes(s.archiveBytes)}) in ${s.seconds} s.`,
           );
           ctx.out.line(`Checkpoint: size ${s.treeSize}, root ${s.rootHash} (${s.origin}).`);
           ctx.out.line(`The archive holds the signing key: keep it private. Restore with \`modelkeep restore ${s.file} --data NEW_DIR\`.`);
@@ -104,7 +104,7 @@ export function registerBackupCommands(program: Command): void {
         }
         ctx.out.result(summary, (s) => {
           ctx.out.line(
-            `Checked and restored ${plural(s.entries, 'ledger entry', 'ledger entries')}, ${plural(s.blobs, 'blob')} (${formatBytes(s.blobBytes)}) and ${plural(s.checkpoints, 'checkpoint')} into ${s.dataDir} (${s.database}) in ${s.seconds} s.`,
+            `Checked and restored ${plural(s.entries, 'ledger entry', 'ledger entries')}, ${plural(s.accessRecords, 'access record')}, ${plural(s.blobs, 'blob')} (${formatBytes(s.blobBytes)}) and ${plural(s.checkpoints, 'checkpoint')} into ${s.dataDir} (${s.database}) in ${s.seconds} s.`,
           );
           ctx.out.line(`Root hash at size ${s.treeSize}: ${s.rootHash} (${s.origin}), the same as the backup's checkpoint.`);
           ctx.out.line(`Start it with \`modelkeep serve --data ${s.dataDir}\`; the tokens of the backed-up registry work as before.`);
