@@ -34,6 +34,8 @@ export interface RestoreSummary {
   readonly blobBytes: number;
   readonly checkpoints: number;
   readonly accessRecords: number;
+  /** Size of the archive read (twice: once to check, once to import). */
+  readonly archiveBytes: number;
   readonly seconds: number;
   /**
    * Set when the log's origin is not the one the restored server would derive
@@ -105,6 +107,7 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreSum
       blobBytes: manifest.counts.blobBytes,
       checkpoints: verified.checkpoints + 1,
       accessRecords: manifest.counts.accessRecords,
+      archiveBytes,
       seconds: Math.round(performance.now() - started) / 1000,
       ...(derivedOrigin === manifest.ledger.origin ? {} : { serveWithLogOrigin: manifest.ledger.origin }),
     };
