@@ -1,4 +1,6 @@
 import { InvalidArgumentError } from 'commander';
+import { asOfParam } from '../sdk/as-of.js';
+import type { IfMatch } from '../sdk/if-match.js';
 import { parseModelRef, parseVersionRef } from '../sdk/refs.js';
 import type { ModelRef, VersionRef } from '../sdk/types.js';
 
@@ -24,6 +26,25 @@ export function versionRefArg(text: string): VersionRef {
   } catch (error) {
     throw new InvalidArgumentError((error as Error).message);
   }
+}
+
+/** How help texts describe a point in the registry's history. */
+export const POINT_HELP = 'a ledger sequence number or an ISO time (e.g. 2026-11-22T10:00:00Z)';
+
+/** `--as-of`, `--from`, `--to`: a ledger sequence number or an ISO time, checked before anything is sent. */
+export function pointArg(text: string): string {
+  try {
+    return asOfParam(text);
+  } catch {
+    throw new InvalidArgumentError(`${JSON.stringify(text)} is not a point in the registry's history; give ${POINT_HELP}. \`modelkeep ledger tail\` lists entry numbers and times.`);
+  }
+}
+
+/** `--if-match`: a revision as `model show` prints it (7), or an ETag as the API sends it ("r7"). */
+export function ifMatchArg(text: string): IfMatch {
+  const match = /^"?r?([0-9]{1,15})"?$/.exec(text);
+  if (match === null) throw new InvalidArgumentError(`${JSON.stringify(text)} is neither a revision (e.g. 7, as \`modelkeep model show\` prints it) nor an ETag (e.g. "r7").`);
+  return Number(match[1]);
 }
 
 export function positiveInteger(text: string): number {

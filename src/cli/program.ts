@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { packageVersion } from '../server/package-version.js';
 import { registerBackupCommands } from './commands/backup-commands.js';
+import { registerDiffCommand } from './commands/diff-command.js';
 import { registerLedgerCommands } from './commands/ledger-commands.js';
 import { registerLoginCommands } from './commands/login-commands.js';
 import { registerModelCommands } from './commands/model-commands.js';
@@ -25,6 +26,7 @@ const groups: readonly ((program: Command) => void)[] = [
   registerVersionCommands,
   registerPullCommand,
   registerTokenCommands,
+  registerDiffCommand,
   registerLedgerCommands,
   registerBackupCommands,
   registerVerifyCommand,

@@ -21,6 +21,8 @@ describe('ModelKeepClient reading the past, diffing and restoring', { timeout: 3
   let after: { seq: number };
 
   const head = async () => (await client.ledger.tail(1))[0]!.seq;
+  // Only catalog writes count: the server may append entries of its own (access-log anchors) at any time.
+  const updatesOf = async (subject: string) => (await client.ledger.tail(100)).filter((e) => e.action === 'model.updated' && e.subject === subject);
 
   beforeAll(async () => {
     scratch = await mkdtemp(join(tmpdir(), 'modelkeep-sdk-history-'));
@@ -112,7 +114,8 @@ describe('ModelKeepClient reading the past, diffing and restoring', { timeout: 3
       if (ranges.length === 1) await client.models.create({ namespace: 'fraud', name: `late-${randomBytes(3).toString('hex')}` });
     }
     expect(paged).toEqual(whole.changes);
-    expect(new Set(ranges.map((r) => r.join('..')))).toEqual(new Set([`-1..${whole.to}`]));
+    expect(ranges[0]![0]).toBe(-1);
+    expect(ranges.every(([from, to]) => from === ranges[0]![0] && to === ranges[0]![1])).toBe(true);
     const all: string[] = [];
     for await (const change of client.history.diffAll({ from: before.seq, to: after.seq, limit: 2, namespace: 'fraud' })) all.push(change.urn);
     expect(all.sort()).toEqual(['mk:model:fraud/router', 'mk:model:fraud/scorer', 'mk:version:fraud/scorer@1']);
@@ -127,12 +130,12 @@ describe('ModelKeepClient reading the past, diffing and restoring', { timeout: 3
     expect(restored).toMatchObject({ description: 'Rules', tags: ['rules'], owners: ['alice@example.com'], revision: current.revision + 1 });
     // Only metadata goes back: the version registered since is still there.
     expect((await client.models.get(scorer)).latestVersions?.map((v) => v.number)).toEqual([1]);
-    const [entry] = await client.ledger.tail(1);
-    expect(entry).toMatchObject({ action: 'model.updated', subject: 'mk:model:fraud/scorer', reason: 'the boosted model misfired' });
+    const updates = await updatesOf('mk:model:fraud/scorer');
+    expect(updates.at(-1)).toMatchObject({ reason: 'the boosted model misfired', payload: expect.objectContaining({ restoredFrom: before.seq }) });
 
     const again = await client.models.restore(scorer, before.seq);
     expect(again.revision).toBe(restored.revision);
-    expect((await client.ledger.tail(1))[0]!.seq).toBe(entry!.seq);
+    expect(await updatesOf('mk:model:fraud/scorer')).toEqual(updates);
   });
 
   it('refuses to restore a model to a point before it existed', async () => {

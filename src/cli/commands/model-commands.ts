@@ -1,10 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import { type Command, Option } from 'commander';
 import { riskTiers, stages } from '../../catalog/schemas.js';
+import type { IfMatch } from '../../sdk/if-match.js';
 import type { CreateModel, Model, ModelRef, ModelSearch } from '../../sdk/types.js';
+import { asOfOption, atPoint, describePoint, notePast } from '../as-of.js';
 import { contextOf } from '../context.js';
 import { formatTime } from '../format.js';
 import { withExamples } from '../help-text.js';
-import { collect, modelRefArg, positiveInteger } from '../option-parsers.js';
+import { collect, ifMatchArg, modelRefArg, positiveInteger } from '../option-parsers.js';
 import type { Output } from '../output.js';
 
 const levels = ['low', 'medium', 'high'] as const;
@@ -23,6 +26,13 @@ interface CreateFlags {
 interface ListFlags extends Omit<ModelSearch, 'limit' | 'cursor'> {
   readonly limit: number;
   readonly all?: boolean;
+  readonly asOf?: string;
+}
+
+interface RestoreFlags {
+  readonly asOf: string;
+  readonly reason?: string;
+  readonly ifMatch?: IfMatch;
 }
 
 export function registerModelCommands(program: Command): void {
@@ -60,15 +70,18 @@ export function registerModelCommands(program: Command): void {
       .option('--owner <owner>', 'only models with this owner')
       .option('--limit <n>', 'at most this many (per page with --all)', positiveInteger, 50)
       .option('--all', 'every match, fetching page after page')
+      .addOption(asOfOption())
       .action(async (flags: ListFlags, command: Command) => {
         const ctx = contextOf(command);
         const client = await ctx.client();
-        const { all, ...query } = flags;
+        const { all, asOf, ...query } = flags;
+        const read = { asOf };
         let items: Model[] = [];
         let nextCursor: string | null = null;
-        if (all === true) for await (const item of client.models.searchAll(query)) items.push(item);
-        else ({ items, nextCursor } = await client.models.search(query));
+        if (all === true) for await (const item of client.models.searchAll(query, read)) items.push(item);
+        else ({ items, nextCursor } = await client.models.search(query, read));
         ctx.out.result({ items, nextCursor }, (page) => {
+          notePast(ctx.out, asOf);
           ctx.out.table(
             ['MODEL', 'STAGE', 'RISK', 'TAGS', 'UPDATED'],
             page.items.map((m) => [`${m.namespace}/${m.name}`, m.stage, m.riskTier ?? '-', m.tags.join(',') || '-', formatTime(m.updatedAt)]),
@@ -79,6 +92,7 @@ export function registerModelCommands(program: Command): void {
       }),
     'modelkeep model list --namespace fraud --risk-tier high',
     'modelkeep model list --q "credit score" --all --json',
+    'modelkeep model list --namespace fraud --as-of 2026-11-22T10:00:00Z',
   );
 
   withExamples(
@@ -86,12 +100,48 @@ export function registerModelCommands(program: Command): void {
       .command('show')
       .description('show a model and its latest versions')
       .argument('<model>', 'namespace/name', modelRefArg)
-      .action(async (ref: ModelRef, _options: object, command: Command) => {
+      .addOption(asOfOption())
+      .action(async (ref: ModelRef, flags: { asOf?: string }, command: Command) => {
         const ctx = contextOf(command);
-        const found = await (await ctx.client()).models.get(ref);
-        ctx.out.result(found, (m) => printModel(ctx.out, m));
+        const client = await ctx.client();
+        const found = await atPoint(flags.asOf, () => client.models.get(ref, { asOf: flags.asOf }));
+        ctx.out.result(found, (m) => {
+          notePast(ctx.out, flags.asOf);
+          printModel(ctx.out, m);
+        });
       }),
     'modelkeep model show fraud/scorer',
+    'modelkeep model show fraud/scorer --as-of 41 --json',
+  );
+
+  withExamples(
+    model
+      .command('restore')
+      .description("put a model's metadata (description, owners, domain, tags, risk profile, extra) back as it stood at a past point; a new ledgered change, history is kept")
+      .argument('<model>', 'namespace/name', modelRefArg)
+      .addOption(asOfOption('the point whose metadata to put back').makeOptionMandatory())
+      .option('--reason <text>', 'why, for the ledger')
+      .option('--if-match <revision>', 'refuse if the model changed since you read it: its revision (`model show` prints it) or ETag', ifMatchArg)
+      .action(async (ref: ModelRef, flags: RestoreFlags, command: Command) => {
+        const ctx = contextOf(command);
+        const client = await ctx.client();
+        // Read first only to tell "restored" from "already so"; --if-match is what guards the write.
+        const current = await client.models.get(ref);
+        const restored = await atPoint(flags.asOf, () =>
+          client.models.restore(ref, flags.asOf, {
+            idempotencyKey: randomUUID(),
+            ...(flags.reason === undefined ? {} : { reason: flags.reason }),
+            ...(flags.ifMatch === undefined ? {} : { ifMatch: flags.ifMatch }),
+          }),
+        );
+        ctx.out.result(restored, (m) => {
+          const at = describePoint(flags.asOf);
+          if (m.revision === current.revision) ctx.out.line(`${m.namespace}/${m.name} already has its metadata as of ${at}; nothing changed.`);
+          else ctx.out.line(`Restored the metadata of ${m.namespace}/${m.name} to its state at ${at}; now at revision ${m.revision}. \`modelkeep diff --from ${flags.asOf}\` lists every change since.`);
+        });
+      }),
+    'modelkeep model restore fraud/scorer --as-of 41 --reason "undo the bad tag edit"',
+    'modelkeep model restore fraud/scorer --as-of 2026-11-22T10:00:00Z --if-match 7 --json',
   );
 }
 

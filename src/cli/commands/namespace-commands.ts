@@ -1,5 +1,6 @@
 import { Argument, type Command } from 'commander';
 import type { ExtensionKind, Namespace } from '../../sdk/types.js';
+import { asOfOption, atPoint, notePast } from '../as-of.js';
 import { contextOf } from '../context.js';
 import { formatTime } from '../format.js';
 import { withExamples } from '../help-text.js';
@@ -29,16 +30,19 @@ export function registerNamespaceCommands(program: Command): void {
     namespace
       .command('list')
       .description('list every namespace')
-      .action(async (_options: object, command: Command) => {
+      .addOption(asOfOption())
+      .action(async (flags: { asOf?: string }, command: Command) => {
         const ctx = contextOf(command);
         const client = await ctx.client();
         const items: Namespace[] = [];
-        for await (const item of client.namespaces.listAll()) items.push(item);
-        ctx.out.result({ items }, ({ items: all }) =>
-          ctx.out.table(['NAME', 'CREATED', 'DESCRIPTION'], all.map((n) => [n.name, formatTime(n.createdAt), n.description]), 'No namespaces yet.'),
-        );
+        for await (const item of client.namespaces.listAll({ asOf: flags.asOf })) items.push(item);
+        ctx.out.result({ items }, ({ items: all }) => {
+          notePast(ctx.out, flags.asOf);
+          ctx.out.table(['NAME', 'CREATED', 'DESCRIPTION'], all.map((n) => [n.name, formatTime(n.createdAt), n.description]), 'No namespaces yet.');
+        });
       }),
     'modelkeep namespace list --json',
+    'modelkeep namespace list --as-of 2026-11-22T10:00:00Z',
   );
 
   withExamples(
@@ -46,10 +50,13 @@ export function registerNamespaceCommands(program: Command): void {
       .command('show')
       .description('show a namespace and its metadata schemas')
       .argument('<name>', 'the namespace')
-      .action(async (name: string, _options: object, command: Command) => {
+      .addOption(asOfOption())
+      .action(async (name: string, flags: { asOf?: string }, command: Command) => {
         const ctx = contextOf(command);
-        const found = await (await ctx.client()).namespaces.get(name);
+        const client = await ctx.client();
+        const found = await atPoint(flags.asOf, () => client.namespaces.get(name, { asOf: flags.asOf }));
         ctx.out.result(found, (n) => {
+          notePast(ctx.out, flags.asOf);
           ctx.out.line(`${n.name}  ${n.urn}`);
           if (n.description) ctx.out.line(n.description);
           ctx.out.line(`created ${formatTime(n.createdAt)} by ${n.createdBy}`);
@@ -59,6 +66,7 @@ export function registerNamespaceCommands(program: Command): void {
         });
       }),
     'modelkeep namespace show fraud',
+    'modelkeep namespace show fraud --as-of 41',
   );
 
   const schema = withExamples(

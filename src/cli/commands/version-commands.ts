@@ -3,6 +3,7 @@ import { type Command, Option } from 'commander';
 import { versionStatuses } from '../../catalog/schemas.js';
 import { formatVersionRef } from '../../sdk/refs.js';
 import type { ModelRef, ModelVersion, VersionRef, VersionStatus } from '../../sdk/types.js';
+import { asOfOption, atPoint, notePast } from '../as-of.js';
 import { contextOf } from '../context.js';
 import { formatBytes, formatTime, plural } from '../format.js';
 import { withExamples } from '../help-text.js';
@@ -59,12 +60,18 @@ export function registerVersionCommands(program: Command): void {
       .command('show')
       .description('show one version with its files')
       .argument('<version>', 'namespace/name@number', versionRefArg)
-      .action(async (ref: VersionRef, _options: object, command: Command) => {
+      .addOption(asOfOption())
+      .action(async (ref: VersionRef, flags: { asOf?: string }, command: Command) => {
         const ctx = contextOf(command);
-        const found = await (await ctx.client()).versions.get(ref);
-        ctx.out.result(found, (v) => printVersion(ctx.out, v));
+        const client = await ctx.client();
+        const found = await atPoint(flags.asOf, () => client.versions.get(ref, { asOf: flags.asOf }));
+        ctx.out.result(found, (v) => {
+          notePast(ctx.out, flags.asOf);
+          printVersion(ctx.out, v);
+        });
       }),
     'modelkeep version show fraud/scorer@3',
+    'modelkeep version show fraud/scorer@3 --as-of 2026-11-22T10:00:00Z',
   );
 
   withExamples(
@@ -73,19 +80,27 @@ export function registerVersionCommands(program: Command): void {
       .description("list a model's versions, oldest first")
       .argument('<model>', 'namespace/name', modelRefArg)
       .addOption(new Option('--status <status>', 'only versions in this status').choices(versionStatuses))
-      .action(async (model: ModelRef, flags: { status?: VersionStatus }, command: Command) => {
+      .addOption(asOfOption())
+      .action(async (model: ModelRef, flags: { status?: VersionStatus; asOf?: string }, command: Command) => {
         const ctx = contextOf(command);
-        const items: ModelVersion[] = [];
-        for await (const item of (await ctx.client()).versions.listAll(model, flags.status === undefined ? {} : { status: flags.status })) items.push(item);
-        ctx.out.result({ items }, (r) =>
+        const client = await ctx.client();
+        const query = flags.status === undefined ? {} : { status: flags.status };
+        const items = await atPoint(flags.asOf, async () => {
+          const all: ModelVersion[] = [];
+          for await (const item of client.versions.listAll(model, query, { asOf: flags.asOf })) all.push(item);
+          return all;
+        });
+        ctx.out.result({ items }, (r) => {
+          notePast(ctx.out, flags.asOf);
           ctx.out.table(
             ['VERSION', 'STATUS', 'STAGE', 'FILES', 'SIZE', 'CREATED', 'BY'],
             r.items.map((v) => [refOf(v), v.status, v.stage, String(v.manifest.length), formatBytes(totalSize(v)), formatTime(v.createdAt), v.createdBy]),
             'No versions yet.',
-          ),
-        );
+          );
+        });
       }),
     'modelkeep version list fraud/scorer --status published',
+    'modelkeep version list fraud/scorer --as-of 41 --json',
   );
 
   withExamples(
