@@ -31,7 +31,13 @@ export interface RestoreTarget {
  * checkpoints. If the file changed since
  * it was checked, the differences that matter are caught here too.
  */
-export async function importArchive(file: string, verified: VerifiedArchive, target: RestoreTarget, onBytes?: (bytes: number) => void): Promise<void> {
+export async function importArchive(
+  file: string,
+  verified: VerifiedArchive,
+  target: RestoreTarget,
+  onBytes?: (bytes: number) => void,
+  signal?: AbortSignal,
+): Promise<void> {
   const frontier = MerkleFrontier.empty();
   const { key, checkpoint } = verified;
   const origin = verified.head.manifest.ledger.origin;
@@ -61,6 +67,7 @@ export async function importArchive(file: string, verified: VerifiedArchive, tar
           frontier.append(Buffer.from(entry.leafHash, 'hex'));
           batch.push(entry);
           if (batch.length === IMPORT_BATCH) {
+            if (signal?.aborted === true) throw new RegistryError('unavailable', 'Interrupted');
             await importEntries(target.dialect, batch);
             batch = [];
           }
@@ -87,6 +94,7 @@ export async function importArchive(file: string, verified: VerifiedArchive, tar
       },
     },
     onBytes,
+    signal,
   );
   if (!frontier.root().equals(checkpoint.root)) throw changedSinceChecked('its ledger');
   await importCheckpoints(target.dialect.db, [

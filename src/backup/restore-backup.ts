@@ -20,6 +20,8 @@ export interface RestoreOptions {
   /** The verifier key the archive must be signed by (see `verifyArchive`). */
   readonly expectedKey?: string | undefined;
   readonly progress?: ProgressFactory;
+  /** Stops the restore (Ctrl-C) at the next member or batch, saying what state the target is in. */
+  readonly signal?: AbortSignal | undefined;
 }
 
 export interface RestoreSummary {
@@ -65,7 +67,7 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreSum
     const verifyBar = progress('verify', archiveBytes);
     let verified: VerifiedArchive;
     try {
-      verified = await verifyArchive(file, { expectedKey: options.expectedKey, onBytes: (n) => verifyBar.advance(n) });
+      verified = await verifyArchive(file, { expectedKey: options.expectedKey, onBytes: (n) => verifyBar.advance(n), signal: options.signal });
     } catch (error) {
       if (!(error instanceof RegistryError)) throw error;
       throw new RegistryError(error.code, `${error.message}. Nothing was restored.`, { cause: error, extensions: error.extensions });
@@ -82,7 +84,7 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreSum
     await blobs.init();
     const restoreBar = progress('restore', archiveBytes);
     try {
-      await importArchive(file, verified, { dialect: store.dialect, blobs }, (n) => restoreBar.advance(n));
+      await importArchive(file, verified, { dialect: store.dialect, blobs }, (n) => restoreBar.advance(n), options.signal);
     } catch (error) {
       throw new RegistryError(
         error instanceof RegistryError ? error.code : 'unavailable',

@@ -23,6 +23,7 @@ export interface VerifyOptions {
    */
   readonly expectedKey?: string | undefined;
   readonly onBytes?: ((bytes: number) => void) | undefined;
+  readonly signal?: AbortSignal | undefined;
 }
 
 /**
@@ -99,6 +100,7 @@ export async function verifyArchive(file: string, options: VerifyOptions = {}): 
       },
     },
     options.onBytes,
+    options.signal,
   );
 
   access.finish();

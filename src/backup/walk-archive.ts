@@ -1,3 +1,4 @@
+import { RegistryError } from '../errors/registry-error.js';
 import { entryFromCanonical } from '../ledger/entry-from-canonical.js';
 import type { AccessLine } from './access-batch-check.js';
 import type { LedgerEntry } from '../ledger/entry.js';
@@ -54,9 +55,10 @@ const ENTRY_LINE_LIMIT = 64 * 1024 * 1024;
  * ledger in chunks whose entries run 0 … N-1 without a gap. Both restore
  * passes walk the archive through this, so they agree on what it contains.
  */
-export async function walkArchive(file: string, visitor: ArchiveVisitor, onBytes?: (bytes: number) => void): Promise<ArchiveHead> {
+export async function walkArchive(file: string, visitor: ArchiveVisitor, onBytes?: (bytes: number) => void, signal?: AbortSignal): Promise<ArchiveHead> {
   const members = readArchive(file, onBytes)[Symbol.asyncIterator]();
   const next = async (): Promise<ArchiveMember | undefined> => {
+    if (signal?.aborted === true) throw new RegistryError('unavailable', 'Interrupted');
     const result = await members.next();
     return result.done ? undefined : result.value;
   };

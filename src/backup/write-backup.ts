@@ -45,6 +45,8 @@ export interface BackupOptions {
   readonly overwrite?: boolean;
   readonly progress?: ProgressFactory;
   readonly clock?: () => Date;
+  /** Stops the backup (Ctrl-C); the temporary file is removed and nothing is left under `file`. */
+  readonly signal?: AbortSignal | undefined;
 }
 
 export interface BackupSummary {
@@ -117,6 +119,7 @@ export async function writeBackup(options: BackupOptions): Promise<BackupSummary
       const blobStore = new FsBlobStore(join(config.dataDir, 'blobs'));
       for (const blob of blobs) {
         const path = blobStore.pathOf(blob.digest);
+        throwIfInterrupted(options.signal);
         await archive.addStream(blobMember(blob.digest), blob.size, rehashed(path, blob.digest, blob.size, (n) => blobBar.advance(n)));
       }
       blobBar.stop();
@@ -127,6 +130,7 @@ export async function writeBackup(options: BackupOptions): Promise<BackupSummary
       let checkpoints = 0;
       let lastAccessId = 0;
       for await (const chunk of readLedgerChunks(store.db, point, key, signer.origin, tally, (entry) => access.entry(entry))) {
+        throwIfInterrupted(options.signal);
         if (chunk.checkpoints.length > 0) {
           await archive.addBuffer(checkpointsMember(chunk.first), chunk.checkpoints.map((c) => `${JSON.stringify(c)}\n`).join(''));
           checkpoints += chunk.checkpoints.length;
@@ -205,6 +209,10 @@ async function* rehashed(path: string, digest: Digest, size: number, onBytes: (b
       { extensions: { digest, actual } },
     );
   }
+}
+
+function throwIfInterrupted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted === true) throw new RegistryError('unavailable', 'The backup was interrupted; no archive was written');
 }
 
 async function exists(path: string): Promise<boolean> {

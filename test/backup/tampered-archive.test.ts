@@ -176,6 +176,13 @@ for (const { name: dialect, skip } of dialects) {
       await expectRefused(dropped, 'verification_failed', /Access batch \d+ has record \d+ where record \d+ belongs|Access record \d+ claims batch \d+, but the next anchored batch is \d+/);
     });
 
+    it('stops when interrupted, leaving the target empty', async () => {
+      const target = await freshTarget();
+      const interrupted = await restoreBackup({ config: target, file: archive, signal: AbortSignal.abort() }).catch((error: unknown) => error);
+      expect(interrupted).toMatchObject({ code: 'unavailable', message: expect.stringMatching(/Interrupted.*Nothing was restored/) });
+      await expectEmpty(target);
+    });
+
     it('refuses a truncated archive and a file that is not an archive', async () => {
       const bytes = await readFile(archive);
       const truncated = join(scratch, 'truncated.tar');
@@ -218,6 +225,14 @@ for (const { name: dialect, skip } of dialects) {
       expect(await readFile(file, 'utf8')).toBe('keep me');
       await expect(writeBackup({ config: configOf(dialect, source), file, overwrite: true })).resolves.toMatchObject({ blobs: 0 });
       expect((await stat(file)).mode & 0o777).toBe(0o600);
+    });
+
+    it('stops when interrupted, and leaves no archive behind', async () => {
+      await uploadBlob(source, randomBytes(1000));
+      const file = join(scratch, 'interrupted.tar');
+      await expect(writeBackup({ config: configOf(dialect, source), file, signal: AbortSignal.abort() })).rejects.toMatchObject({ code: 'unavailable' });
+      expect(existsSync(file)).toBe(false);
+      expect((await readdir(scratch)).filter((n) => n.includes('partial'))).toEqual([]);
     });
 
     it('fails on a corrupt blob, naming it, and leaves no archive behind', async () => {

@@ -68,7 +68,7 @@ export function registerBackupCommands(program: Command): void {
         const ctx = contextOf(command);
         const config = await configFrom(flags, ctx.env);
         const { writeBackup } = await import('../../backup/write-backup.js');
-        const summary = await withHints(writeBackup({ config, file, overwrite: flags.force === true, progress: progressBars(ctx) }));
+        const summary = await withHints(interruptible((signal) => writeBackup({ config, file, overwrite: flags.force === true, progress: progressBars(ctx), signal })));
         if (summary.checkpointsSkipped > 0) {
           ctx.out.warn(`${plural(summary.checkpointsSkipped, 'kept checkpoint')} signed by another key or origin were left out of the backup.`);
         }
@@ -98,7 +98,7 @@ export function registerBackupCommands(program: Command): void {
         const config = await configFrom(flags, ctx.env);
         const { restoreBackup } = await import('../../backup/restore-backup.js');
         const expectedKey = flags.expectKey === undefined ? undefined : await keyText(flags.expectKey);
-        const summary = await withHints(restoreBackup({ config, file, expectedKey, progress: progressBars(ctx) }));
+        const summary = await withHints(interruptible((signal) => restoreBackup({ config, file, expectedKey, progress: progressBars(ctx), signal })));
         if (summary.serveWithLogOrigin !== undefined) {
           ctx.out.warn(`the log's origin is ${summary.serveWithLogOrigin}: serve the restored registry with MODELKEEP_LOG_ORIGIN='${summary.serveWithLogOrigin}' so its checkpoints continue that log.`);
         }
@@ -128,6 +128,20 @@ function progressBars(ctx: CliContext): ProgressFactory {
     const { label, unit } = phases[phase];
     return unit === undefined ? byteProgress(label, total, { json: ctx.json }) : countProgress(label, total, unit, { json: ctx.json });
   };
+}
+
+/** Ctrl-C (or SIGTERM) stops the work at its next step, so it can clean up and say where it stopped. */
+async function interruptible<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    return await work(controller.signal);
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
 }
 
 /** The registry's own errors, with what to do next for this command. */
