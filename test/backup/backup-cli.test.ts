@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jsonOf, runCli } from '../cli/cli-harness.js';
-import { dropSchema, testPostgresUrl, uniqueSchemaName } from '../support/postgres.js';
+import { testPostgresUrl, uniqueSchemaName } from '../support/postgres.js';
 import { type TestRegistry, dialects, discardTestRegistry, startTestRegistry, uploadBlob } from '../support/test-registry.js';
 import { rewriteArchive } from './rewrite-archive.js';
 
@@ -11,7 +11,7 @@ for (const { name: dialect, skip } of dialects) {
   describe.skipIf(skip)(`modelkeep backup and restore on the command line, on ${dialect}`, () => {
     let source: TestRegistry;
     let scratch: string;
-    const schemas: string[] = [];
+    let targets = 0;
 
     beforeAll(async () => {
       scratch = await mkdtemp(join(tmpdir(), 'mk-backup-cli-'));
@@ -24,7 +24,6 @@ for (const { name: dialect, skip } of dialects) {
 
     afterAll(async () => {
       if (source) await discardTestRegistry(source);
-      for (const schema of schemas) await dropSchema(schema);
       await rm(scratch, { recursive: true, force: true });
     });
 
@@ -35,8 +34,7 @@ for (const { name: dialect, skip } of dialects) {
     });
     const freshTarget = () => {
       const schema = dialect === 'postgres' ? uniqueSchemaName() : undefined;
-      if (schema !== undefined) schemas.push(schema);
-      return storeOf(join(scratch, `restored-${schemas.length}-${Date.now()}`), schema);
+      return storeOf(join(scratch, `restored-${++targets}-${Date.now()}`), schema);
     };
     const backUp = async (file: string) => {
       const from = storeOf(source.dataDir, source.schema);

@@ -11,7 +11,7 @@ import { verifyRegistry } from '../../src/verify/verify-registry.js';
 import { storedRoot } from '../../src/store/merkle/prove-from-store.js';
 import { readCanonicalEntries } from '../../src/store/queries/read-canonical-entries.js';
 import { ledgerSize } from '../../src/store/queries/read-ledger.js';
-import { testPostgresUrl, uniqueSchemaName, dropSchema } from '../support/postgres.js';
+import { testPostgresUrl, uniqueSchemaName } from '../support/postgres.js';
 import { type DialectName, type TestRegistry, dialects, discardTestRegistry, startTestRegistry, uploadBlob } from '../support/test-registry.js';
 
 const sha256 = (bytes: Buffer): string => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
@@ -90,7 +90,6 @@ for (const { name: dialect, skip } of dialects) {
     afterAll(async () => {
       if (restored) await discardTestRegistry(restored);
       if (source) await discardTestRegistry(source);
-      if (restoredSchema !== undefined && restored === undefined) await dropSchema(restoredSchema);
       await rm(scratch, { recursive: true, force: true });
     });
 

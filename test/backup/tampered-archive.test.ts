@@ -11,7 +11,7 @@ import { RegistryError } from '../../src/errors/registry-error.js';
 import { LedgerSigner } from '../../src/ledger/ledger-signer.js';
 import { openStore } from '../../src/store/open-store.js';
 import { ledgerSize } from '../../src/store/queries/read-ledger.js';
-import { dropSchema, testPostgresUrl, uniqueSchemaName } from '../support/postgres.js';
+import { testPostgresUrl, uniqueSchemaName } from '../support/postgres.js';
 import { type DialectName, type TestRegistry, dialects, discardTestRegistry, startTestRegistry, uploadBlob } from '../support/test-registry.js';
 import { type ArchiveMemberCopy, rewriteArchive } from './rewrite-archive.js';
 
@@ -32,7 +32,6 @@ for (const { name: dialect, skip } of dialects) {
     let source: TestRegistry;
     let scratch: string;
     let archive: string;
-    const schemas: string[] = [];
 
     beforeAll(async () => {
       scratch = await mkdtemp(join(tmpdir(), 'mk-tamper-'));
@@ -55,14 +54,12 @@ for (const { name: dialect, skip } of dialects) {
 
     afterAll(async () => {
       if (source) await discardTestRegistry(source);
-      for (const schema of schemas) await dropSchema(schema);
       await rm(scratch, { recursive: true, force: true });
     });
 
     /** A fresh, empty target: a new data directory, and with PostgreSQL a new schema. */
     const freshTarget = async () => {
       const schema = dialect === 'postgres' ? uniqueSchemaName() : undefined;
-      if (schema !== undefined) schemas.push(schema);
       return { dataDir: await mkdtemp(join(scratch, 'target-')), db: dialect === 'postgres' ? testPostgresUrl : undefined, dbSchema: schema };
     };
 

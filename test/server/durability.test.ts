@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { spawnServer, killHard } from '../support/child-server.js';
 import { problemsWith, readAllEntries } from '../support/ledger-check.js';
-import { dropSchema, testPostgresUrl, uniqueSchemaName } from '../support/postgres.js';
+import { testPostgresUrl, uniqueSchemaName } from '../support/postgres.js';
 import { dialects } from '../support/test-registry.js';
 
 const call = async (url: string, token: string, method: string, path: string, body?: unknown) => {
@@ -71,7 +71,6 @@ for (const { name: dialect, skip } of dialects) {
         }
       } finally {
         await rm(dataDir, { recursive: true, force: true });
-        if (schema) await dropSchema(schema);
       }
     });
   });

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { writeCommands } from '../../src/server/write-commands.js';
 import { IDEMPOTENCY_WINDOW_MS, LedgerWriter } from '../../src/store/ledger-writer.js';
 import { openStore } from '../../src/store/open-store.js';
-import { dropSchema, testPostgresUrl, uniqueSchemaName } from '../support/postgres.js';
+import { testPostgresUrl, uniqueSchemaName } from '../support/postgres.js';
 import { dialects } from '../support/test-registry.js';
 
 for (const { name: dialect, skip } of dialects) {
@@ -32,7 +32,6 @@ for (const { name: dialect, skip } of dialects) {
         await writer.close();
         await store.close();
         await rm(dir, { recursive: true, force: true });
-        if (schema) await dropSchema(schema);
       }
     });
   });

@@ -7,7 +7,7 @@ import { LedgerWriter } from '../../src/store/ledger-writer.js';
 import { openStore } from '../../src/store/open-store.js';
 import { ledgerSize } from '../../src/store/queries/read-ledger.js';
 import type { WriteSteps } from '../../src/store/write-command.js';
-import { dropSchema, testPostgresUrl, uniqueSchemaName } from '../support/postgres.js';
+import { testPostgresUrl, uniqueSchemaName } from '../support/postgres.js';
 import { dialects } from '../support/test-registry.js';
 
 /** A write that appends its entry and then fails: only a rollback can undo it. */
@@ -55,7 +55,6 @@ for (const { name: dialect, skip } of dialects) {
         await writer.close();
         await store.close();
         await rm(dir, { recursive: true, force: true });
-        if (schema) await dropSchema(schema);
       }
     });
   });

@@ -28,16 +28,24 @@ export function postgresUnavailable(): Promise<string | undefined> {
   return availability;
 }
 
+/** Set by the global setup: every schema of this run starts with it, so the run can drop its own and no other's. */
+export const RUN_PREFIX_VARIABLE = 'MODELKEEP_TEST_SCHEMA_PREFIX';
+
 /** A fresh schema per test registry, so runs and files cannot collide. */
 export function uniqueSchemaName(): string {
-  return `mk_test_${randomBytes(6).toString('hex')}`;
+  return `${process.env[RUN_PREFIX_VARIABLE] ?? 'mk_test_'}${randomBytes(6).toString('hex')}`;
 }
 
-export async function dropSchema(schema: string): Promise<void> {
+// Schemas are dropped when the whole run ends (postgres-global-setup.ts), never while files run in
+// parallel: Kysely's migrator lists the tables of every schema, and a schema dropped under that listing fails it.
+
+/** Drops every schema whose name starts with `prefix`. */
+export async function dropSchemasStartingWith(prefix: string): Promise<void> {
   const client = new pg.Client({ connectionString: testPostgresUrl });
   await client.connect();
   try {
-    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    const { rows } = await client.query<{ nspname: string }>('SELECT nspname FROM pg_namespace WHERE starts_with(nspname, $1)', [prefix]);
+    for (const { nspname } of rows) await client.query(`DROP SCHEMA IF EXISTS "${nspname}" CASCADE`);
   } finally {
     await client.end();
   }

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type RunningServer, startServer } from '../../src/server/open-registry.js';
-import { dropSchema, postgresUnavailable, testPostgresUrl, uniqueSchemaName } from './postgres.js';
+import { postgresUnavailable, testPostgresUrl, uniqueSchemaName } from './postgres.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -95,11 +95,10 @@ export async function startTestRegistry(dialect: DialectName, options: StartOpti
   };
 }
 
-/** Removes what a test registry left: its data directory and PostgreSQL schema. */
+/** Removes what a test registry left: its data directory (its PostgreSQL schema goes when the run ends). */
 export async function discardTestRegistry(registry: TestRegistry): Promise<void> {
   await registry.close().catch(() => undefined);
   await rm(registry.dataDir, { recursive: true, force: true });
-  if (registry.schema !== undefined) await dropSchema(registry.schema);
 }
 
 export async function uploadBlob(registry: TestRegistry, content: string | Buffer): Promise<{ digest: string; size: number }> {
