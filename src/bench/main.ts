@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { cpus, release, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import type { CatalogShape } from './catalog-shape.js';
 import { serverNodeFlags } from '../server/node-flags.js';
 import { type NodeChild, startNodeChild, stopNodeChild } from './child-process.js';
 import { HttpClient, expectOk } from './http-load.js';
 import { benchIngest } from './ingest-bench.js';
+import { benchLedger } from './ledger-bench.js';
 import { round } from './percentiles.js';
 import { processMemory } from './process-memory.js';
 import { SEARCH_QUERIES, benchReads } from './read-bench.js';
@@ -17,7 +18,8 @@ import { benchRegistrations } from './registration-bench.js';
  * stdout (progress goes to stderr). The server runs in a child process; a
  * loader process fills the catalog before it starts. BENCH_QUICK=1 shrinks
  * every phase for a smoke test; BENCH_BLOB_MB sets the blob size in MiB;
- * BENCH_CPU_PROF=<dir> writes a CPU profile of the server there.
+ * BENCH_LEDGER_ENTRIES the size of the bare ledger proofs and verify are
+ * measured over; BENCH_CPU_PROF=<dir> writes a CPU profile of the server there.
  */
 
 const TARGETS = { registrationsPerSec8Clients: 2000, searchP99Ms: 20, ingestRatio: 0.7, rssMiB: 200 } as const;
@@ -30,12 +32,19 @@ const settings = {
   registration: quick ? { warmupMs: 500, durationMs: 2000 } : { warmupMs: 1000, durationMs: 5000 },
   reads: quick ? { clients: 4, requestsPerQuery: 500, warmupPerQuery: 50 } : { clients: 4, requestsPerQuery: 2000, warmupPerQuery: 200 },
   blobBytes: Number(process.env.BENCH_BLOB_MB ?? (quick ? 64 : 1024)) * 1024 * 1024,
+  ledgerEntries: Number(process.env.BENCH_LEDGER_ENTRIES ?? (quick ? 50_000 : 1_000_000)),
 };
 const note = (text: string): void => void process.stderr.write(`[bench] ${text}\n`);
 const script = (name: string): URL => new URL(`./${name}.js`, import.meta.url);
 
 const children: NodeChild<unknown>[] = [];
 let scratch: string | undefined;
+
+function start<T>(name: string, env: Record<string, string>, nodeFlags: readonly string[] = []): NodeChild<T> {
+  const child = startNodeChild<T>(script(name), env, nodeFlags);
+  children.push(child);
+  return child;
+}
 
 async function cleanUp(): Promise<void> {
   await Promise.allSettled(children.map((child) => stopNodeChild(child)));
@@ -45,22 +54,22 @@ async function cleanUp(): Promise<void> {
 async function run(): Promise<Record<string, unknown>> {
   const startedAt = new Date();
   const began = performance.now();
+  // The machine may be shared: its load says how far the figures can be trusted.
+  const loadAtStart = loadavg().map((l) => round(l, 2));
   scratch = await mkdtemp(join(tmpdir(), 'modelkeep-bench-'));
   const dataDir = join(scratch, 'data');
   const adminToken = `mk_bench_${randomBytes(32).toString('base64url')}`;
   const env = { BENCH_DATA_DIR: dataDir, BENCH_ADMIN_TOKEN: adminToken };
 
   note(`loading ${shape.namespaces * shape.modelsPerNamespace * shape.versionsPerModel} versions in a loader process`);
-  const loader = startNodeChild<Record<string, number>>(script('load-catalog'), { ...env, BENCH_SHAPE: JSON.stringify(shape) });
-  children.push(loader);
+  const loader = start<Record<string, number>>('load-catalog', { ...env, BENCH_SHAPE: JSON.stringify(shape) });
   const load = await loader.report;
   if ((await loader.exited) !== 0) throw new Error('the loader failed after reporting');
 
   const profileDir = process.env.BENCH_CPU_PROF;
   if (profileDir !== undefined) await mkdir(profileDir, { recursive: true });
   // Started with the flags the modelkeep command runs with, so RSS and throughput are what users get.
-  const server = startNodeChild<{ url: string }>(script('server-child'), env, [...serverNodeFlags, ...(profileDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', profileDir])]);
-  children.push(server);
+  const server = start<{ url: string }>('server-child', env, [...serverNodeFlags, ...(profileDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', profileDir])]);
   const { url } = await server.report;
   note(`server ${server.pid} at ${url}`);
   const memoryAtStart = await processMemory(server.pid);
@@ -74,6 +83,20 @@ async function run(): Promise<Record<string, unknown>> {
     const memoryAfterLoadAndReads = await processMemory(server.pid);
     const ingest = await benchIngest(client, scratch, settings.blobBytes, note);
     const memoryAtEnd = await processMemory(server.pid);
+    client.close();
+    // verify reads the data directory offline, as an operator would run it: with the server stopped.
+    await stopNodeChild(server);
+    const ledger = await benchLedger({
+      scratch,
+      catalogDataDir: dataDir,
+      entries: settings.ledgerEntries,
+      adminToken,
+      reads: settings.reads,
+      registrations,
+      start,
+      stop: stopNodeChild,
+      note,
+    });
 
     const searchP99Ms = Math.max(...SEARCH_QUERIES.map((q) => reads[q].latency.p99Ms));
     const measured = {
@@ -86,7 +109,7 @@ async function run(): Promise<Record<string, unknown>> {
       bench: 'modelkeep',
       quick,
       startedAt: startedAt.toISOString(),
-      machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGiB: round(totalmem() / 1024 ** 3, 1), node: process.version, platform: `${process.platform} ${release()}` },
+      machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGiB: round(totalmem() / 1024 ** 3, 1), node: process.version, platform: `${process.platform} ${release()}`, loadAverage: { atStart: loadAtStart, atEnd: loadavg().map((l) => round(l, 2)) } },
       database: 'sqlite (embedded, WAL, synchronous=FULL)',
       load: { ...load, via: 'CatalogService.registerVersion/publishVersion in a loader process, then the server opened the same data dir' },
       registrations: {
@@ -95,6 +118,7 @@ async function run(): Promise<Record<string, unknown>> {
       },
       reads: { clients: settings.reads.clients, catalogVersions: load.versions, ...reads },
       blobIngest: ingest,
+      ledger,
       serverMemory: { pid: server.pid, atStart: memoryAtStart, afterRegistrations: memoryAfterRegistrations, afterLoadAndReads: memoryAfterLoadAndReads, atEnd: memoryAtEnd },
       targets: TARGETS,
       measured,
@@ -109,6 +133,7 @@ async function run(): Promise<Record<string, unknown>> {
         searchP99Ms: `worst p99 of ${SEARCH_QUERIES.join(', ')}`,
         rssMiB: 'server VmRSS after the catalog load, registrations and reads (before the blob ingest); peaks are in serverMemory.*.hwmMiB',
         blobMB: 'MB = 1e6 bytes; BENCH_BLOB_MB is the file size in MiB',
+        loadAverage: 'machine.loadAverage: 1/5/15-minute load averages at the start and end, the bench\'s own processes included; on a shared machine, well above the core count means other work competed for the CPUs',
       },
       runSeconds: round((performance.now() - began) / 1000, 1),
     };
