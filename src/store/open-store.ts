@@ -10,6 +10,8 @@ export interface StoreOptions {
   readonly location: string;
   /** PostgreSQL only: the schema to keep the tables in. */
   readonly schema?: string | undefined;
+  /** SQLite only: a throwaway database, written without fsync. */
+  readonly scratch?: boolean;
 }
 
 export interface Store {
@@ -25,7 +27,7 @@ export const isPostgresUrl = (location: string): boolean => /^postgres(ql)?:\/\/
 export async function openStore(options: StoreOptions): Promise<Store> {
   const dialect = isPostgresUrl(options.location)
     ? await openPostgres({ url: options.location, schema: options.schema })
-    : openSqlite(options.location);
+    : openSqlite(options.location, { scratch: options.scratch });
   try {
     await migrate(dialect);
     await rebuildProjectionsIfFlagged(dialect);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Db } from '../store/database.js';
 import type { PhaseProgress, ProblemLog } from './verify-problem.js';
 
-const BUFFER_BYTES = 1024 * 1024;
+const BUFFER_BYTES = 2 * 1024 * 1024;
 const HEX = /^[0-9a-f]{64}$/;
 
 export interface BlobCheck {
@@ -60,13 +60,21 @@ async function storedBlobs(root: string): Promise<{ hex: string; path: string; s
   return found;
 }
 
-async function sha256Of(path: string, buffer: Buffer, onBytes: (n: number) => void): Promise<string> {
+/**
+ * Hashes a file while the next chunk is being read: the read runs on libuv's
+ * thread pool as SHA-256 runs here, so the two overlap instead of taking turns.
+ */
+async function sha256Of(path: string, buffers: readonly [Buffer, Buffer], onBytes: (n: number) => void): Promise<string> {
   const hash = createHash('sha256');
   const file = await open(path, 'r');
   try {
+    let turn = 0;
+    let reading = file.read(buffers[0], 0, buffers[0].length, null);
     for (;;) {
-      const { bytesRead } = await file.read(buffer, 0, buffer.length, null);
+      const { bytesRead, buffer } = await reading;
       if (bytesRead === 0) break;
+      turn ^= 1;
+      reading = file.read(buffers[turn]!, 0, buffers[turn]!.length, null);
       hash.update(buffer.subarray(0, bytesRead));
       onBytes(bytesRead);
     }
@@ -86,7 +94,7 @@ export async function checkBlobs(db: Db, root: string, problems: ProblemLog, pro
   const started = performance.now();
   const referenced = await referencedBlobs(db);
   const stored = await storedBlobs(root);
-  const buffer = Buffer.allocUnsafe(BUFFER_BYTES);
+  const buffers = [Buffer.allocUnsafe(BUFFER_BYTES), Buffer.allocUnsafe(BUFFER_BYTES)] as const;
   let bytes = 0;
   let unreferenced = 0;
   progress.start('blobs', stored.reduce((sum, blob) => sum + blob.size, 0));
@@ -98,7 +106,7 @@ export async function checkBlobs(db: Db, root: string, problems: ProblemLog, pro
       problems.error('blob', blob.path, 'is not a blob file name; something else wrote into the blob store');
       continue;
     }
-    const actual = await sha256Of(blob.path, buffer, (n) => progress.advance(n));
+    const actual = await sha256Of(blob.path, buffers, (n) => progress.advance(n));
     bytes += blob.size;
     if (actual !== blob.hex) {
       problems.error('blob', resource, `its content hashes to sha256:${actual}: the file was altered`);

@@ -1,4 +1,6 @@
-import { sql } from 'kysely';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { verifyAccessLog } from '../audit/verify-access-log.js';
 import type { VerifierKey } from '../ledger/verifier/index.js';
 import { importEntries } from '../store/ledger/import-entries.js';
@@ -45,7 +47,9 @@ export async function verifyRegistry(options: VerifyOptions): Promise<VerifyRepo
   const progress = options.progress ?? noProgress;
   const problems = new ProblemLog();
   const clock = stopwatch();
-  const replay = await openStore({ location: ':memory:' });
+  // On disk, not in memory: a replay of a million entries would otherwise need gigabytes.
+  const scratch = await mkdtemp(join(tmpdir(), 'modelkeep-verify-'));
+  const replay = await openStore({ location: join(scratch, 'replay.db'), scratch: true });
   try {
     const replaying = options.projections !== false;
     let replayed = replaying;
@@ -59,8 +63,6 @@ export async function verifyRegistry(options: VerifyOptions): Promise<VerifyRepo
       }
     });
     const ledgerSeconds = clock.lap();
-    // The replay is scratch: comparing deletes its rows in an order foreign keys would refuse when rows are missing.
-    await sql`pragma foreign_keys = off`.execute(replay.db);
     const projections = replayed && problems.problems.every((p) => p.check !== 'projection')
       ? { ...(await compareProjections(options.store.db, replay.db, problems, progress)), compared: true }
       : { tables: 0, rows: 0, compared: false };
@@ -84,6 +86,7 @@ export async function verifyRegistry(options: VerifyOptions): Promise<VerifyRepo
     };
   } finally {
     await replay.close();
+    await rm(scratch, { recursive: true, force: true });
   }
 }
 
