@@ -50,15 +50,26 @@ export class MerkleFrontier {
 
   /** Adds a leaf; returns the complete subtrees of level 1 and up that it completes. */
   append(leafHash: Buffer): Subtree[] {
+    return this.appendSubtree(0, leafHash);
+  }
+
+  /**
+   * Adds 2^level leaves at once, given the root of the complete subtree they
+   * form (computed elsewhere, e.g. on another thread); the tree's size must be
+   * a multiple of 2^level. Returns the subtrees above `level` it completes.
+   */
+  appendSubtree(level: number, hash: Buffer): Subtree[] {
+    const span = 2 ** level;
+    if (this.size % span !== 0) throw new RangeError(`a subtree of level ${level} cannot start at leaf ${this.size}`);
     const completed: Subtree[] = [];
-    let node: Subtree = { level: 0, index: this.size, hash: leafHash };
+    let node: Subtree = { level, index: this.size / span, hash };
     while (this.peaks.length > 0 && this.peaks[this.peaks.length - 1]!.level === node.level) {
       const left = this.peaks.pop()!;
       node = { level: node.level + 1, index: left.index / 2, hash: hashChildren(left.hash, node.hash) };
       completed.push(node);
     }
     this.peaks.push(node);
-    this.size += 1;
+    this.size += span;
     return completed;
   }
 

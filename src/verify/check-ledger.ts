@@ -1,13 +1,17 @@
 import type { LedgerEntry } from '../ledger/entry.js';
 import { entryFromCanonical } from '../ledger/entry-from-canonical.js';
-import { leafHash } from '../ledger/leaf-hash.js';
 import { MerkleFrontier, type Subtree } from '../ledger/merkle-frontier.js';
 import { type VerifierKey, parseCheckpoint, verifyCheckpoint } from '../ledger/verifier/index.js';
 import type { Db, LedgerCheckpointRow, LedgerEntryRow } from '../store/database.js';
 import { LOWEST_STORED_LEVEL } from '../store/merkle/insert-nodes.js';
+import { compareStoredNodes } from './compare-stored-nodes.js';
+import { COLUMNS_OK, STORED_LEAF_OK, hashLedgerRows } from './hash-ledger-rows.js';
+import { readLedgerInParallel } from './read-ledger-in-parallel.js';
 import type { PhaseProgress, ProblemLog } from './verify-problem.js';
 
 const CHUNK = 5000;
+/** Ranges read on other threads: whole subtrees of 4096 leaves (level 12). */
+const PARALLEL_CHUNK = 4096;
 
 export interface LedgerCheck {
   readonly entries: number;
@@ -19,6 +23,10 @@ export interface LedgerCheck {
 }
 
 const label = (seq: number) => `ledger entry ${seq}`;
+
+async function entryRow(db: Db, seq: number): Promise<LedgerEntryRow> {
+  return db.selectFrom('ledger_entries').selectAll().where('seq', '=', seq).executeTakeFirstOrThrow();
+}
 
 /** The stored columns must say what the hashed text says: the audit API and the projections read the columns. */
 function compareColumns(row: LedgerEntryRow, entry: LedgerEntry, problems: ProblemLog): void {
@@ -57,7 +65,8 @@ export async function checkLedger(
   key: VerifierKey | undefined,
   problems: ProblemLog,
   progress: PhaseProgress,
-  onEntries: (entries: LedgerEntry[]) => Promise<void>,
+  onEntries: ((entries: LedgerEntry[]) => Promise<void>) | undefined,
+  options: { parallel?: { location: string; schema: string | undefined; threads: number } } = {},
 ): Promise<LedgerCheck> {
   const head = await db.selectFrom('ledger_head').select(['size', 'frontier']).where('id', '=', 1).executeTakeFirstOrThrow();
   const headSize = Number(head.size);
@@ -66,7 +75,7 @@ export async function checkLedger(
   let nextCheckpoint = (await checkpoints.next()).value as LedgerCheckpointRow | undefined;
   let checkpointCount = 0;
   let latest: LedgerCheck['latestCheckpoint'];
-  let replaying = true;
+  let replaying = onEntries !== undefined;
   let expected = 0;
 
   // Each checkpoint is compared when the rebuilt tree reaches its size (size 0 before any entry).
@@ -81,38 +90,78 @@ export async function checkLedger(
   };
   await settleCheckpoints();
 
+  /** One entry's checks that need more than its hash: its text parsed, for a precise report or for the replay. */
+  const inspect = (row: LedgerEntryRow, columnsOk: boolean): LedgerEntry | undefined => {
+    const seq = Number(row.seq);
+    const entry = entryFromCanonical(row.canonical);
+    if (typeof entry === 'string') {
+      problems.error('ledger', label(seq), `its canonical text ${entry}`);
+      return undefined;
+    }
+    if (entry.seq !== seq) problems.error('ledger', label(seq), `its hashed text says it is entry ${entry.seq}`);
+    if (!columnsOk) compareColumns(row, entry, problems);
+    return entry;
+  };
+
+  /** An entry's own checks: its stored leaf hash and its columns (the row is fetched only when they disagree with its text). */
+  const checkEntryText = async (seq: number, flags: number, row: () => Promise<LedgerEntryRow>) => {
+    if ((flags & STORED_LEAF_OK) === 0) problems.error('ledger', label(seq), 'its stored leaf hash is not the hash of its canonical text');
+    if ((flags & COLUMNS_OK) === 0 && !replaying) inspect(await row(), false);
+  };
+
+  /** The checks every entry gets, from its hash and flags; `row` is fetched only when a closer look is needed. */
+  const checkEntry = async (seq: number, leaf: Buffer, flags: number, completed: Subtree[], row: () => Promise<LedgerEntryRow>) => {
+    if (seq !== expected) {
+      problems.error('ledger', label(expected), seq > expected ? `is missing (the next stored entry is ${seq})` : 'is stored twice');
+      replaying = false;
+    }
+    expected = seq + 1;
+    // The tree is over the text as stored, readable or not.
+    if (frontier.treeSize === seq) {
+      completed.push(...frontier.append(leaf));
+      if (nextCheckpoint !== undefined && nextCheckpoint.size <= frontier.treeSize) await settleCheckpoints();
+    }
+    await checkEntryText(seq, flags, row);
+  };
+
   progress.start('ledger', headSize);
+  if (!replaying && options.parallel !== undefined && headSize > 0) {
+    // Reading and hashing split across threads; the tree is rebuilt here, in order.
+    for await (const chunk of readLedgerInParallel(options.parallel, headSize, PARALLEL_CHUNK, options.parallel.threads)) {
+      const completed: Subtree[] = [];
+      const span = chunk.subtree === undefined ? 0 : 2 ** chunk.subtree.level;
+      // A whole subtree joins the tree at once, unless a checkpoint needs the root part-way through it.
+      const whole = chunk.subtree !== undefined && frontier.treeSize === chunk.from && expected === chunk.from && !(nextCheckpoint !== undefined && nextCheckpoint.size < chunk.from + span);
+      for (let i = 0; i < chunk.seqs.length; i++) {
+        const seq = chunk.seqs[i]!;
+        if (whole) await checkEntryText(seq, chunk.flags[i]!, () => entryRow(db, seq));
+        else await checkEntry(seq, chunk.leaves.subarray(i * 32, i * 32 + 32), chunk.flags[i]!, completed, () => entryRow(db, seq));
+      }
+      if (whole) {
+        for (const { resource, problem } of chunk.nodeProblems) problems.error('tree', resource, problem);
+        completed.push(...frontier.appendSubtree(chunk.subtree!.level, chunk.subtree!.hash));
+        expected = chunk.from + span;
+        if (nextCheckpoint !== undefined && nextCheckpoint.size <= frontier.treeSize) await settleCheckpoints();
+      }
+      await compareStoredNodes(db, completed, (resource, problem) => problems.error('tree', resource, problem));
+      progress.advance(chunk.seqs.length);
+    }
+  }
   for (;;) {
     const rows = await db.selectFrom('ledger_entries').selectAll().where('seq', '>=', expected).orderBy('seq').limit(CHUNK).execute();
     if (rows.length === 0) break;
+    const hashed = hashLedgerRows(rows);
     const readable: LedgerEntry[] = [];
     const completed: Subtree[] = [];
-    for (const row of rows) {
-      const seq = Number(row.seq);
-      if (seq !== expected) {
-        problems.error('ledger', label(expected), seq > expected ? `is missing (the next stored entry is ${seq})` : 'is stored twice');
-        replaying = false;
-      }
-      expected = seq + 1;
-      const entry = entryFromCanonical(row.canonical);
-      // The tree is over the text as stored, readable or not.
-      const leaf = typeof entry === 'string' ? leafHash(row.canonical).toString('hex') : entry.leafHash;
-      if (row.leaf_hash !== leaf) problems.error('ledger', label(seq), 'its stored leaf hash is not the hash of its canonical text');
-      if (frontier.treeSize === seq) {
-        completed.push(...frontier.append(Buffer.from(leaf, 'hex')));
-        if (nextCheckpoint !== undefined && nextCheckpoint.size <= frontier.treeSize) await settleCheckpoints();
-      }
-      if (typeof entry === 'string') {
-        problems.error('ledger', label(seq), `its canonical text ${entry}`);
-        replaying = false;
-        continue;
-      }
-      if (entry.seq !== seq) problems.error('ledger', label(seq), `its hashed text says it is entry ${entry.seq}`);
-      compareColumns(row, entry, problems);
-      if (replaying) readable.push(entry);
+    for (const [i, row] of rows.entries()) {
+      await checkEntry(hashed.seqs[i]!, hashed.leaves.subarray(i * 32, i * 32 + 32), hashed.flags[i]!, completed, async () => row);
+      if (!replaying) continue;
+      const entry = inspect(row, (hashed.flags[i]! & COLUMNS_OK) !== 0);
+      if (entry === undefined) replaying = false;
+      else readable.push(entry);
     }
-    await compareStoredNodes(db, completed, problems);
-    if (readable.length > 0) {
+    await compareStoredNodes(db, completed, (resource, problem) => problems.error('tree', resource, problem));
+    if (readable.length > 0 && onEntries !== undefined) {
       try {
         await onEntries(readable);
       } catch (error) {
@@ -166,29 +215,6 @@ function checkHead(head: { frontier: string }, headSize: number, frontier: Merkl
   const stored = JSON.parse(head.frontier) as string[];
   const rebuilt = frontier.peakHashes.map((h) => h.toString('hex'));
   if (JSON.stringify(stored) !== JSON.stringify(rebuilt)) problems.error('tree', 'ledger head', 'its stored Merkle frontier differs from the rebuilt tree');
-}
-
-/** The stored subtrees proofs are served from must be the ones the entries make. */
-async function compareStoredNodes(db: Db, completed: readonly Subtree[], problems: ProblemLog): Promise<void> {
-  const byLevel = new Map<number, Subtree[]>();
-  for (const node of completed) {
-    if (node.level < LOWEST_STORED_LEVEL) continue;
-    const list = byLevel.get(node.level) ?? [];
-    list.push(node);
-    byLevel.set(node.level, list);
-  }
-  for (const [level, nodes] of byLevel) {
-    const first = nodes[0]!.index;
-    const last = nodes[nodes.length - 1]!.index;
-    const rows = await db.selectFrom('ledger_nodes').select(['idx', 'hash']).where('level', '=', level).where('idx', '>=', first).where('idx', '<=', last).execute();
-    const stored = new Map(rows.map((r) => [Number(r.idx), r.hash]));
-    for (const node of nodes) {
-      const hash = stored.get(node.index);
-      const resource = `tree node level ${level} index ${node.index}`;
-      if (hash === undefined) problems.error('tree', resource, 'is missing; proofs over it cannot be served');
-      else if (hash !== node.hash.toString('hex')) problems.error('tree', resource, 'differs from the hash of the entries beneath it');
-    }
-  }
 }
 
 async function checkNodeCount(db: Db, size: number, problems: ProblemLog): Promise<void> {

@@ -1,5 +1,5 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { verifyAccessLog } from '../audit/verify-access-log.js';
 import type { VerifierKey } from '../ledger/verifier/index.js';
@@ -19,6 +19,8 @@ export interface VerifyOptions {
   /** False skips replaying the ledger and comparing the query tables (the slow part of a big ledger). */
   readonly projections?: boolean;
   readonly progress?: PhaseProgress;
+  /** Where the store is, so that threads of their own can read it: without a replay, the ledger is read and hashed on them. */
+  readonly database?: { readonly location: string; readonly schema: string | undefined };
 }
 
 export interface VerifyReport {
@@ -53,15 +55,23 @@ export async function verifyRegistry(options: VerifyOptions): Promise<VerifyRepo
   try {
     const replaying = options.projections !== false;
     let replayed = replaying;
-    const ledger = await checkLedger(options.store.db, options.key, problems, progress, async (entries) => {
-      if (!replaying) return;
-      try {
-        await importEntries(replay.dialect, entries);
-      } catch (error) {
-        replayed = false;
-        throw error;
-      }
-    });
+    const ledger = await checkLedger(
+      options.store.db,
+      options.key,
+      problems,
+      progress,
+      replaying
+        ? async (entries) => {
+            try {
+              await importEntries(replay.dialect, entries);
+            } catch (error) {
+              replayed = false;
+              throw error;
+            }
+          }
+        : undefined,
+      { parallel: options.database === undefined ? undefined : { ...options.database, threads: Math.max(1, Math.min(4, availableParallelism())) } },
+    );
     const ledgerSeconds = clock.lap();
     const projections = replayed && problems.problems.every((p) => p.check !== 'projection')
       ? { ...(await compareProjections(options.store.db, replay.db, problems, progress)), compared: true }

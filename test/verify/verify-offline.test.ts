@@ -121,6 +121,31 @@ for (const { name: dialect, skip } of dialects) {
       });
     });
 
+    it('finds the same ledger problems without replaying the ledger (--skip-projections)', async () => {
+      const ledgerOnly = async () => {
+        await registry.server.registry.access.flush();
+        await registry.server.registry.writer.idle();
+        const key = parseVerifierKey(registry.server.registry.signer.verifierKey);
+        return verifyRegistry({ store: registry.server.registry.store, key, blobRoot: undefined, projections: false });
+      };
+      expect(errors(await ledgerOnly())).toEqual([]);
+      const row = (await run(sql`select seq, actor, canonical from ledger_entries where action = 'model.updated'`)).rows[0] as { seq: number; actor: string; canonical: string };
+      await run(sql`update ledger_entries set actor = 'token:nobody' where seq = ${row.seq}`);
+      try {
+        expect(errors(await ledgerOnly())).toContainEqual(expect.objectContaining({ resource: `ledger entry ${Number(row.seq)}`, problem: expect.stringMatching(/^column actor is "token:nobody"/) }));
+      } finally {
+        await run(sql`update ledger_entries set actor = ${row.actor} where seq = ${row.seq}`);
+      }
+      await run(sql`update ledger_entries set canonical = ${row.canonical.replace('Consumer', 'Commercial')} where seq = ${row.seq}`);
+      try {
+        const report = await ledgerOnly();
+        expect(report.projections.compared).toBe(false);
+        expect(errors(report)).toContainEqual(expect.objectContaining({ resource: `ledger entry ${Number(row.seq)}`, problem: 'its stored leaf hash is not the hash of its canonical text' }));
+      } finally {
+        await run(sql`update ledger_entries set canonical = ${row.canonical} where seq = ${row.seq}`);
+      }
+    });
+
     it('finds entries swapped in order', async () => {
       const rows = (await run(sql`select seq, canonical, leaf_hash from ledger_entries where action = 'version.registered' order by seq limit 2`)).rows as { seq: number; canonical: string; leaf_hash: string }[];
       const [a, b] = rows as [typeof rows[0], typeof rows[0]];

@@ -92,7 +92,14 @@ async function verifyOffline(config: RegistryConfig, flags: VerifyFlags, json: b
   const store = await openStore({ location, schema: config.dbSchema });
   try {
     const blobRoot = flags.skipBlobs === true ? undefined : join(config.dataDir, 'blobs');
-    return await verifyRegistry({ store, key, blobRoot, projections: flags.skipProjections !== true, progress: phaseProgress({ json, byteTotals: ['blobs'] }) });
+    return await verifyRegistry({
+      store,
+      key,
+      blobRoot,
+      projections: flags.skipProjections !== true,
+      database: { location, schema: config.dbSchema },
+      progress: phaseProgress({ json, byteTotals: ['blobs'] }),
+    });
   } finally {
     await store.close();
   }
