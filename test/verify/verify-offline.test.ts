@@ -157,16 +157,19 @@ for (const { name: dialect, skip } of dialects) {
     });
 
     it('finds a truncated ledger against the checkpoint signed before', async () => {
-      const last = (await run(sql`select * from ledger_entries order by seq desc limit 1`)).rows[0] as Record<string, unknown>;
-      const head = (await run(sql`select size, frontier from ledger_head`)).rows[0] as { size: number; frontier: string };
-      await tampered(
-        sql`delete from ledger_entries where seq = ${last.seq}`,
-        sql`insert into ledger_entries (seq, at, actor, action, subject, reason, canonical, leaf_hash) values (${last.seq}, ${last.at}, ${last.actor}, ${last.action}, ${last.subject}, ${last.reason}, ${last.canonical}, ${last.leaf_hash})`,
-        (report) => {
-          expect(errors(report)).toContainEqual(expect.objectContaining({ check: 'tree', resource: 'ledger head', problem: expect.stringContaining(`says the ledger has ${Number(head.size)} entries`) }));
-          expect(errors(report)).toContainEqual(expect.objectContaining({ check: 'checkpoint', problem: expect.stringContaining('entries were removed') }));
-        },
-      );
+      await verify();
+      const note = (await registry.api('GET', '/api/v1/ledger/checkpoint')).body as string;
+      const size = Number(note.split('\n')[1]);
+      const removed = (await run(sql`select * from ledger_entries where seq >= ${size - 1} order by seq`)).rows as Record<string, unknown>[];
+      const putBack = sql`insert into ledger_entries (seq, at, actor, action, subject, reason, canonical, leaf_hash) values ${sql.join(
+        removed.map((r) => sql`(${r.seq}, ${r.at}, ${r.actor}, ${r.action}, ${r.subject}, ${r.reason}, ${r.canonical}, ${r.leaf_hash})`),
+      )}`;
+      await tampered(sql`delete from ledger_entries where seq >= ${size - 1}`, putBack, (report) => {
+        expect(errors(report)).toContainEqual(expect.objectContaining({ check: 'tree', resource: 'ledger head', problem: expect.stringContaining('says the ledger has') }));
+        expect(errors(report)).toContainEqual(
+          expect.objectContaining({ check: 'checkpoint', resource: `checkpoint at size ${size}`, problem: `was signed for ${size} entries but the ledger holds ${size - 1}: entries were removed` }),
+        );
+      });
     });
 
     it('rejects a stored checkpoint whose signature was forged', async () => {
