@@ -193,11 +193,20 @@ async function backfillMerkleTree(db: Kysely<Database>): Promise<void> {
   await db.updateTable('ledger_head').set({ frontier: storedFrontier(frontier) }).where('id', '=', 1).execute();
 }
 
+/** Proofs read runs of leaf hashes; a narrow index holding them answers without touching the wide entry rows. */
+function leafHashIndex(): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema.createIndex('ledger_entries_leaf_idx').on('ledger_entries').columns(['seq', 'leaf_hash']).execute();
+    },
+  };
+}
+
 export async function migrate(dialect: StoreDialect): Promise<void> {
   const migrator = new Migrator({
     db: dialect.db,
     ...(dialect.migrationSchema === undefined ? {} : { migrationTableSchema: dialect.migrationSchema }),
-    provider: { getMigrations: async () => ({ '0001-core': coreSchema(dialect), '0002-merkle-tree': merkleTree(), '0003-history': historyMigration(), '0004-access-log': accessLogMigration() }) },
+    provider: { getMigrations: async () => ({ '0001-core': coreSchema(dialect), '0002-merkle-tree': merkleTree(), '0003-history': historyMigration(), '0004-access-log': accessLogMigration(), '0005-leaf-hash-index': leafHashIndex() }) },
   });
   const { error } = await migrator.migrateToLatest();
   if (error !== undefined) throw error;

@@ -73,7 +73,7 @@ export function ledgerProofRoutes(app: App, { store, signer, writer }: RouteDeps
       requireWithin(treeSize, current, 'treeSize');
       if (seq >= treeSize) throw new RegistryError('invalid_request', `seq ${seq} is not in a tree of ${treeSize} entries`);
       const leaf = await store.db.selectFrom('ledger_entries').select('leaf_hash').where('seq', '=', seq).executeTakeFirstOrThrow();
-      const [proof, root] = await Promise.all([storedInclusionProof(store.db, seq, treeSize), storedRoot(store.db, treeSize)]);
+      const { proof, root } = await storedInclusionProof(store.db, seq, treeSize);
       return { seq, treeSize, leafHash: b64(Buffer.from(leaf.leaf_hash, 'hex')), rootHash: b64(root), proof: proof.map(b64) };
     },
   );
@@ -95,11 +95,7 @@ export function ledgerProofRoutes(app: App, { store, signer, writer }: RouteDeps
       const { from, to } = request.query;
       requireWithin(to, (await currentHead(store.db)).size, 'to');
       if (from > to) throw new RegistryError('invalid_request', `from ${from} is larger than to ${to}`);
-      const [proof, fromRoot, toRoot] = await Promise.all([
-        storedConsistencyProof(store.db, from, to),
-        storedRoot(store.db, from),
-        storedRoot(store.db, to),
-      ]);
+      const { proof, fromRoot, toRoot } = await storedConsistencyProof(store.db, from, to);
       return { from, to, fromRoot: b64(fromRoot), toRoot: b64(toRoot), proof: proof.map(b64) };
     },
   );

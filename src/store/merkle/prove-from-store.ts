@@ -52,8 +52,10 @@ async function withStoredSubtrees<T>(db: Db, compute: (subtree: SubtreeSource) =
 
 export const storedRoot = (db: Db, size: number): Promise<Buffer> => withStoredSubtrees(db, (s) => rangeRoot(0, size, s));
 
-export const storedInclusionProof = (db: Db, index: number, size: number): Promise<Buffer[]> =>
-  withStoredSubtrees(db, (s) => proveInclusion(index, size, s));
+/** An inclusion proof with the root it leads to, from one read of the stored tree. */
+export const storedInclusionProof = (db: Db, index: number, size: number): Promise<{ proof: Buffer[]; root: Buffer }> =>
+  withStoredSubtrees(db, (s) => ({ proof: proveInclusion(index, size, s), root: rangeRoot(0, size, s) }));
 
-export const storedConsistencyProof = (db: Db, size1: number, size2: number): Promise<Buffer[]> =>
-  withStoredSubtrees(db, (s) => proveConsistency(size1, size2, s));
+/** A consistency proof with the two roots it links, from one read of the stored tree. */
+export const storedConsistencyProof = (db: Db, size1: number, size2: number): Promise<{ proof: Buffer[]; fromRoot: Buffer; toRoot: Buffer }> =>
+  withStoredSubtrees(db, (s) => ({ proof: proveConsistency(size1, size2, s), fromRoot: rangeRoot(0, size1, s), toRoot: rangeRoot(0, size2, s) }));
