@@ -142,14 +142,18 @@ async function* ledgerEntries(member: ArchiveMember, first: number, size: number
   parsed.complete = true;
 }
 
+/** One JSON Lines record of a member; a line that is not JSON means the archive was altered. */
+function parseLine(member: ArchiveMember, line: string): unknown {
+  try {
+    return JSON.parse(line);
+  } catch {
+    throw tampered(`${member.name} has a line that is not JSON`);
+  }
+}
+
 async function* accessLines(member: ArchiveMember, parsed: { count: number }): AsyncGenerator<AccessLine> {
   for await (const line of jsonLines(member.body, SMALL_LIMIT, member.name)) {
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch {
-      throw tampered(`${member.name} has a line that is not JSON`);
-    }
+    const value = parseLine(member, line);
     const { id, at, actor, action, subject, status, batch } = (value ?? {}) as Record<string, unknown>;
     const texts = [at, actor, action, subject].every((t) => typeof t === 'string');
     if (![id, status, batch].every((n) => Number.isSafeInteger(n)) || !texts) {
@@ -162,12 +166,7 @@ async function* accessLines(member: ArchiveMember, parsed: { count: number }): A
 
 async function* checkpointLines(member: ArchiveMember): AsyncGenerator<CheckpointLine> {
   for await (const line of jsonLines(member.body, SMALL_LIMIT, member.name)) {
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch {
-      throw tampered(`${member.name} has a line that is not JSON`);
-    }
+    const value = parseLine(member, line);
     const { size, note, createdAt } = (value ?? {}) as Record<string, unknown>;
     if (!Number.isSafeInteger(size) || typeof note !== 'string' || typeof createdAt !== 'string') {
       throw tampered(`${member.name} has a line that is not a checkpoint {size, note, createdAt}`);

@@ -1,7 +1,8 @@
 import { isAccessAction } from '../../audit/access-actions.js';
 import type { SealedAccessRecord } from '../../audit/access-record.js';
 import { type LedgerEntry, ledgerActions } from '../../ledger/entry.js';
-import type { AccessLogRow, Db } from '../database.js';
+import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
+import type { AccessLogRow, Database, Db } from '../database.js';
 import { type AuditKind, type AuditPosition, auditKinds, compareAudit, keysetAfter } from './audit-cursor.js';
 import { toLedgerEntry } from './row-mappers.js';
 
@@ -61,37 +62,50 @@ export async function searchAudit(db: Db, search: AuditSearch): Promise<AuditPag
   return { items, next: merged.length > search.limit && last !== undefined ? positionOf(last) : undefined };
 }
 
+/**
+ * The filters and keyset both tables share: they name their rows' order
+ * column differently (`seq`, `id`) but filter on the same columns.
+ */
+function auditFilters<T extends 'ledger_entries' | 'access_log'>(search: AuditSearch, kind: AuditKind, order: 'seq' | 'id') {
+  return (eb: ExpressionBuilder<Database, T>) => {
+    const ref = (column: 'actor' | 'subject' | 'action' | 'at') => sql.ref<string>(column);
+    const conditions: Expression<SqlBool>[] = [];
+    if (search.actor !== undefined) conditions.push(eb(ref('actor'), '=', search.actor));
+    if (search.subject !== undefined) conditions.push(eb(ref('subject'), '=', search.subject));
+    if (search.action !== undefined) conditions.push(eb(ref('action'), '=', search.action));
+    if (search.from !== undefined) conditions.push(eb(ref('at'), '>=', search.from));
+    if (search.to !== undefined) conditions.push(eb(ref('at'), '<', search.to));
+    if (search.after !== undefined) {
+      const { at, sameTime } = keysetAfter(kind, search.after);
+      if (sameTime === 'all') conditions.push(eb(ref('at'), '>=', at));
+      else if (sameTime === 'none') conditions.push(eb(ref('at'), '>', at));
+      else conditions.push(sql<SqlBool>`(${ref('at')}, ${sql.ref(order)}) > (${at}, ${sameTime.idAfter})`);
+    }
+    return eb.and(conditions);
+  };
+}
+
 async function searchChanges(db: Db, search: AuditSearch): Promise<ChangeRecord[]> {
-  let query = db.selectFrom('ledger_entries').selectAll().orderBy('at').orderBy('seq').limit(search.limit + 1);
-  if (search.actor !== undefined) query = query.where('actor', '=', search.actor);
-  if (search.subject !== undefined) query = query.where('subject', '=', search.subject);
-  if (search.action !== undefined) query = query.where('action', '=', search.action);
-  if (search.from !== undefined) query = query.where('at', '>=', search.from);
-  if (search.to !== undefined) query = query.where('at', '<', search.to);
-  if (search.after !== undefined) {
-    const { at, sameTime } = keysetAfter('change', search.after);
-    if (sameTime === 'all') query = query.where('at', '>=', at);
-    else if (sameTime === 'none') query = query.where('at', '>', at);
-    else query = query.where((eb) => eb(eb.refTuple('at', 'seq'), '>', eb.tuple(at, sameTime.idAfter)));
-  }
-  const rows = await query.execute();
+  const rows = await db
+    .selectFrom('ledger_entries')
+    .selectAll()
+    .where(auditFilters<'ledger_entries'>(search, 'change', 'seq'))
+    .orderBy('at')
+    .orderBy('seq')
+    .limit(search.limit + 1)
+    .execute();
   return rows.map((row) => ({ ...toLedgerEntry(row), kind: 'change' as const }));
 }
 
 async function searchReads(db: Db, search: AuditSearch): Promise<AccessRecordItem[]> {
-  let query = db.selectFrom('access_log').selectAll().orderBy('at').orderBy('id').limit(search.limit + 1);
-  if (search.actor !== undefined) query = query.where('actor', '=', search.actor);
-  if (search.subject !== undefined) query = query.where('subject', '=', search.subject);
-  if (search.action !== undefined) query = query.where('action', '=', search.action);
-  if (search.from !== undefined) query = query.where('at', '>=', search.from);
-  if (search.to !== undefined) query = query.where('at', '<', search.to);
-  if (search.after !== undefined) {
-    const { at, sameTime } = keysetAfter('access', search.after);
-    if (sameTime === 'all') query = query.where('at', '>=', at);
-    else if (sameTime === 'none') query = query.where('at', '>', at);
-    else query = query.where((eb) => eb(eb.refTuple('at', 'id'), '>', eb.tuple(at, sameTime.idAfter)));
-  }
-  const rows = await query.execute();
+  const rows = await db
+    .selectFrom('access_log')
+    .selectAll()
+    .where(auditFilters<'access_log'>(search, 'access', 'id'))
+    .orderBy('at')
+    .orderBy('id')
+    .limit(search.limit + 1)
+    .execute();
   return rows.map(toAccessRecordItem);
 }
 
