@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { RegistryError } from '../errors/registry-error.js';
-import { LEDGER_KEY_FILE } from '../server/ledger-key.js';
+import { ledgerKeyPath } from '../server/ledger-key.js';
 
 /**
  * The signing key the registry's server uses: MODELKEEP_LEDGER_KEY's file, or
@@ -9,7 +8,7 @@ import { LEDGER_KEY_FILE } from '../server/ledger-key.js';
  * key would sign as another log.
  */
 export async function readSourceSigningKey(dataDir: string, keyPath?: string): Promise<string> {
-  const path = keyPath ?? join(dataDir, LEDGER_KEY_FILE);
+  const path = ledgerKeyPath(dataDir, keyPath);
   try {
     return await readFile(path, 'utf8');
   } catch (error) {

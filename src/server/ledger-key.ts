@@ -4,13 +4,16 @@ import { LedgerSigner } from '../ledger/ledger-signer.js';
 
 export const LEDGER_KEY_FILE = 'ledger-key.pem';
 
+/** Where the ledger's signing key is: the path given (MODELKEEP_LEDGER_KEY), else the data directory's. */
+export const ledgerKeyPath = (dataDir: string, path?: string): string => path ?? join(dataDir, LEDGER_KEY_FILE);
+
 /**
  * The ledger's signing key: from `path` if given (servers sharing a database
  * must share it), else from the data directory, created there on first use
  * with mode 0600.
  */
 export async function loadLedgerSigner(dataDir: string, path?: string, origin?: string): Promise<LedgerSigner> {
-  const file = path ?? join(dataDir, LEDGER_KEY_FILE);
+  const file = ledgerKeyPath(dataDir, path);
   let pem: string;
   try {
     pem = await readFile(file, 'utf8');

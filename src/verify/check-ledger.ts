@@ -20,6 +20,8 @@ export interface LedgerCheck {
   readonly checkpoints: number;
   /** The latest signed checkpoint, if any, and whether the recomputed tree matches it. */
   readonly latestCheckpoint: { readonly size: number; readonly matches: boolean } | undefined;
+  /** True when every entry was handed to the replay and it took them all. */
+  readonly replayed: boolean;
 }
 
 const label = (seq: number) => `ledger entry ${seq}`;
@@ -180,7 +182,7 @@ export async function checkLedger(
   checkHead(head, headSize, frontier, problems);
   await checkNodeCount(db, frontier.treeSize, problems);
   if (latest === undefined) problems.warning('checkpoint', 'ledger', 'no signed checkpoint is stored yet; a running server signs one as the ledger grows');
-  return { entries: frontier.treeSize, root: frontier.root().toString('base64'), checkpoints: checkpointCount, latestCheckpoint: latest };
+  return { entries: frontier.treeSize, root: frontier.root().toString('base64'), checkpoints: checkpointCount, latestCheckpoint: latest, replayed: replaying };
 }
 
 function checkpointMatches(row: LedgerCheckpointRow, frontier: MerkleFrontier, key: VerifierKey | undefined, problems: ProblemLog): boolean {

@@ -116,9 +116,9 @@ async function trustedKey(config: RegistryConfig, keyFile: string | undefined): 
     }
   }
   const { LedgerSigner } = await import('../../ledger/ledger-signer.js');
-  const { LEDGER_KEY_FILE } = await import('../../server/ledger-key.js');
+  const { ledgerKeyPath } = await import('../../server/ledger-key.js');
   try {
-    const pem = await readFile(config.ledgerKey ?? join(config.dataDir, LEDGER_KEY_FILE), 'utf8');
+    const pem = await readFile(ledgerKeyPath(config.dataDir, config.ledgerKey), 'utf8');
     return parseVerifierKey(LedgerSigner.fromPem(pem, config.logOrigin).verifierKey);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
