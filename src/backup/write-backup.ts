@@ -89,7 +89,7 @@ export async function writeBackup(options: BackupOptions): Promise<BackupSummary
   const signer = LedgerSigner.fromPem(pem, config.logOrigin);
   const key = parseVerifierKey(signer.verifierKey);
 
-  const store = await openStore({ location, schema: config.dbSchema });
+  const store = await openStore({ location, schema: config.dbSchema, inspect: true });
   try {
     const point = await takeSnapshotPoint(store.db, signer, key);
     // Listed after N is fixed: every blob an entry below N names was stored before that entry was written.

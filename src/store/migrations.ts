@@ -202,12 +202,21 @@ function leafHashIndex(): Migration {
   };
 }
 
-export async function migrate(dialect: StoreDialect): Promise<void> {
-  const migrator = new Migrator({
+function migratorOf(dialect: StoreDialect): Migrator {
+  return new Migrator({
     db: dialect.db,
     ...(dialect.migrationSchema === undefined ? {} : { migrationTableSchema: dialect.migrationSchema }),
     provider: { getMigrations: async () => ({ '0001-core': coreSchema(dialect), '0002-merkle-tree': merkleTree(), '0003-history': historyMigration(), '0004-access-log': accessLogMigration(), '0005-leaf-hash-index': leafHashIndex() }) },
   });
-  const { error } = await migrator.migrateToLatest();
+}
+
+export async function migrate(dialect: StoreDialect): Promise<void> {
+  const { error } = await migratorOf(dialect).migrateToLatest();
   if (error !== undefined) throw error;
+}
+
+/** The migrations this code knows that the database has not had: an inspection must not apply them. */
+export async function pendingMigrations(dialect: StoreDialect): Promise<string[]> {
+  const migrations = await migratorOf(dialect).getMigrations();
+  return migrations.filter((m) => m.executedAt === undefined).map((m) => m.name);
 }

@@ -13,7 +13,7 @@ import { hashLedgerRows } from './hash-ledger-rows.js';
  */
 
 const { location, schema } = workerData as { location: string; schema: string | undefined };
-const store = await openStore({ location, schema });
+const store = await openStore({ location, schema, inspect: true });
 const port = parentPort!;
 
 port.on('message', async (message: { from: number; to: number } | 'close') => {

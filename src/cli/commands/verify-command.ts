@@ -89,7 +89,7 @@ async function verifyOffline(config: RegistryConfig, flags: VerifyFlags, json: b
   const key = await trustedKey(config, flags.key);
   const { openStore } = await import('../../store/open-store.js');
   const { verifyRegistry } = await import('../../verify/verify-registry.js');
-  const store = await openStore({ location, schema: config.dbSchema });
+  const store = await openStore({ location, schema: config.dbSchema, inspect: true });
   try {
     const blobRoot = flags.skipBlobs === true ? undefined : join(config.dataDir, 'blobs');
     return await verifyRegistry({
