@@ -1,8 +1,9 @@
 import { Type } from '@sinclair/typebox';
 import { RegistryError } from '../../errors/registry-error.js';
 import { frontierOf } from '../../store/merkle/head-frontier.js';
-import { storedConsistencyProof, storedInclusionProof, storedRoot } from '../../store/merkle/prove-from-store.js';
+import { storedConsistencyProof, storedInclusionProof } from '../../store/merkle/prove-from-store.js';
 import type { Db } from '../../store/database.js';
+import { ledgerSize } from '../../store/queries/read-ledger.js';
 import type { App, RouteDeps } from '../app-types.js';
 
 const tags = ['ledger'];
@@ -67,7 +68,7 @@ export function ledgerProofRoutes(app: App, { store, signer, writer }: RouteDeps
       },
     },
     async (request) => {
-      const current = (await currentHead(store.db)).size;
+      const current = await ledgerSize(store.db);
       const treeSize = request.query.treeSize ?? current;
       const { seq } = request.query;
       requireWithin(treeSize, current, 'treeSize');
@@ -93,7 +94,7 @@ export function ledgerProofRoutes(app: App, { store, signer, writer }: RouteDeps
     },
     async (request) => {
       const { from, to } = request.query;
-      requireWithin(to, (await currentHead(store.db)).size, 'to');
+      requireWithin(to, await ledgerSize(store.db), 'to');
       if (from > to) throw new RegistryError('invalid_request', `from ${from} is larger than to ${to}`);
       const { proof, fromRoot, toRoot } = await storedConsistencyProof(store.db, from, to);
       return { from, to, fromRoot: b64(fromRoot), toRoot: b64(toRoot), proof: proof.map(b64) };
