@@ -17,6 +17,8 @@ export const accessActions = [
   'catalog.read',
   /** Any other authenticated read. */
   'api.read',
+  /** A change the registry refused (401, 403, hidden as 404, 429): the attempt is on record, the change is not. */
+  'write.refused',
 ] as const;
 export type AccessAction = (typeof accessActions)[number];
 

@@ -4,3 +4,7 @@ export const modelUrn = (namespace: string, name: string): string => `mk:model:$
 export const versionUrn = (namespace: string, model: string, number: number): string =>
   `mk:version:${namespace}/${model}@${number}`;
 export const tokenUrn = (id: string): string => `mk:token:${id}`;
+export const principalUrn = (id: string): string => `mk:principal:${id}`;
+export const bindingUrn = (id: string): string => `mk:binding:${id}`;
+export const policyUrn = (id: string): string => `mk:policy:${id}`;
+export const elevationUrn = (id: string): string => `mk:elevation:${id}`;

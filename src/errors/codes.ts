@@ -26,6 +26,7 @@ export const errorCatalog = {
   unsupported_media_type: { status: 415, exit: 6, title: 'The content type is not accepted here' },
   range_not_satisfiable: { status: 416, exit: 6, title: 'The requested range is outside the blob' },
   method_not_allowed: { status: 405, exit: 6, title: 'The method is not allowed on this resource' },
+  rate_limited: { status: 429, exit: 10, title: 'Too many requests from this principal; slow down' },
   unavailable: { status: 503, exit: 10, title: 'The registry cannot serve this now' },
   internal: { status: 500, exit: 1, title: 'The registry failed unexpectedly' },
 } as const satisfies Record<string, { status: number; exit: number; title: string }>;

@@ -1,8 +1,10 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify';
 import type { Action } from '../access/actions.js';
+import type { Authenticator } from '../access/authenticator.js';
 import type { Authorizer } from '../access/authorizer.js';
+import type { Resource } from '../access/resource.js';
 import type { Principal } from '../access/principal.js';
 import type { TokenService } from '../access/token-service.js';
 import type { BlobStore } from '../artifacts/blob-store.js';
@@ -20,21 +22,32 @@ export interface RouteDeps {
   readonly blobs: BlobStore;
   readonly catalog: CatalogService;
   readonly tokens: TokenService;
+  readonly authenticator: Authenticator;
   readonly writer: Writer<WriteCommands>;
   readonly signer: LedgerSigner;
   readonly authorizer: Authorizer;
   readonly limits: { readonly maxBlobBytes: number };
 }
 
+/** Names the resource an action is done to, from the validated request (a lookup when the resource's owner matters). */
+export type ResourceOf = (request: FastifyRequest, deps: RouteDeps) => Resource | Promise<Resource>;
+
 /**
- * Every route says how it is guarded: `public` (health, the API document),
- * `authenticated` (any valid token), or the action the authorizer rules on.
+ * Every route says how it is guarded: `public` (health, readiness, the
+ * ledger's public key: nothing else), or the action the authorizer rules on
+ * and the resource it is done to (the registry as a whole when omitted).
  */
-export type RouteGuard = { readonly public: true } | { readonly authenticated: true } | { readonly action: Action };
+export type RouteGuard = { readonly public: true } | { readonly action: Action; readonly resource?: ResourceOf };
 
 declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal;
+    /** Set when a credential was refused but named its holder (a revoked or expired token). */
+    refusal?: { readonly holder: string | undefined; readonly revokedToken: boolean };
+    /** The authorizer answered 404 so the resource's existence does not leak: a refusal all the same. */
+    hidden?: boolean;
+    /** What the authorizer was asked, once it was. */
+    authorized?: { readonly action: Action; readonly resource: Resource };
   }
   interface FastifyContextConfig {
     guard?: RouteGuard;

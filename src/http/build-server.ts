@@ -7,9 +7,12 @@ import type { AccessRecorder } from '../audit/access-recorder.js';
 import { errorCatalog } from '../errors/codes.js';
 import { RegistryError } from '../errors/registry-error.js';
 import type { App, RouteDeps } from './app-types.js';
-import { guardRequest } from './authenticate.js';
+import { authenticateRequest, authorizeRequest } from './authenticate.js';
 import { sendProblem } from './problem.js';
 import { recordReads } from './record-reads.js';
+import { watchAccess } from './watch-access.js';
+import { AnomalyDetector } from '../security/anomaly-detector.js';
+import { DEFAULT_RATE_LIMIT_PER_MINUTE, limitRate } from './limit-rate.js';
 import { blobRoutes } from './routes/blob-routes.js';
 import { diffRoutes } from './routes/diff-routes.js';
 import { ProblemSchema, problemResponse } from './routes/common-schemas.js';
@@ -20,6 +23,7 @@ import { ledgerProofRoutes } from './routes/ledger-proof-routes.js';
 import { modelRoutes } from './routes/model-routes.js';
 import { namespaceRoutes } from './routes/namespace-routes.js';
 import { tokenRoutes } from './routes/token-routes.js';
+import { accessRoutes } from './routes/access-routes.js';
 import { versionRoutes } from './routes/version-routes.js';
 
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv) => Ajv;
@@ -32,6 +36,12 @@ export interface ServerDeps extends Omit<RouteDeps, 'limits'> {
   readonly maxBlobBytes?: number;
   /** Where every authenticated read is recorded (the access log). */
   readonly access: AccessRecorder;
+  /** Watches for unusual access; a fresh one by default. */
+  readonly detector?: AnomalyDetector;
+  /** Requests per principal per minute; 0: no limit. */
+  readonly rateLimitPerMinute?: number | undefined;
+  /** Serve HTTPS with this certificate chain and key (PEM). */
+  readonly https?: { readonly cert: Buffer; readonly key: Buffer } | undefined;
 }
 
 /*
@@ -54,7 +64,8 @@ export async function buildServer(deps: ServerDeps): Promise<App> {
     routerOptions: { maxParamLength: 200 },
     return503OnClosing: true,
     forceCloseConnections: true,
-  }).withTypeProvider<TypeBoxTypeProvider>();
+    ...(deps.https === undefined ? {} : { https: { cert: deps.https.cert, key: deps.https.key, minVersion: 'TLSv1.2' as const } }),
+  }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
   app.setValidatorCompiler(validators());
   app.addSchema(ProblemSchema);
 
@@ -89,12 +100,15 @@ export async function buildServer(deps: ServerDeps): Promise<App> {
       throw new Error(`route ${route.method} ${route.url} declares no guard`);
     }
   });
-  // onRequest: before any body is read, so an unauthenticated client cannot make the server parse or store anything.
-  app.addHook('onRequest', async (request) => guardRequest(request, deps.tokens, deps.authorizer));
-  recordReads(app, deps.access);
-
-  const { version: _version, logger: _logger, bodyLimit: _bodyLimit, maxBlobBytes, access: _access, ...services } = deps;
+  const { version: _version, logger: _logger, bodyLimit: _bodyLimit, maxBlobBytes, access: _access, detector: _detector, rateLimitPerMinute: _rate, https: _https, ...services } = deps;
   const routeDeps: RouteDeps = { ...services, limits: { maxBlobBytes: maxBlobBytes ?? 64 * 1024 ** 3 } };
+  // onRequest: before any body is read, so an unauthenticated client cannot make the server parse or store anything.
+  app.addHook('onRequest', async (request) => authenticateRequest(request, deps.authenticator));
+  // preHandler: once the input is valid, the authorizer decides the route's action on its resource.
+  app.addHook('preHandler', async (request) => authorizeRequest(request, deps.authorizer, routeDeps));
+  recordReads(app, deps.access);
+  watchAccess(app, deps.detector ?? new AnomalyDetector(), deps.writer, (error) => app.log.error({ err: error }, 'could not record a security event'));
+  if (deps.rateLimitPerMinute !== 0) await limitRate(app, deps.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT_PER_MINUTE);
   healthRoutes(app, routeDeps);
   namespaceRoutes(app, routeDeps);
   modelRoutes(app, routeDeps);
@@ -105,6 +119,7 @@ export async function buildServer(deps: ServerDeps): Promise<App> {
   ledgerProofRoutes(app, routeDeps);
   auditRoutes(app, routeDeps);
   tokenRoutes(app, routeDeps);
-  app.get('/api/v1/openapi.json', { config: { guard: { public: true } }, schema: { hide: true } }, async () => app.swagger());
+  accessRoutes(app, routeDeps);
+  app.get('/api/v1/openapi.json', { config: { guard: { action: 'self.read' } }, schema: { hide: true } }, async () => app.swagger());
   return app;
 }

@@ -49,20 +49,30 @@ function readOf(request: FastifyRequest): ReadOf {
   return { action: action ?? 'api.read', subject: request.url };
 }
 
+/** Refused: no or a bad credential, no permission, hidden (404 from the authorizer), or over the rate limit. */
+export function wasRefused(request: FastifyRequest, status: number): boolean {
+  return status === 401 || status === 403 || status === 429 || request.hidden === true;
+}
+
 /**
- * Records every authenticated read (GET and HEAD) once its answer is sent,
- * refused ones included. Writes need no record: their ledger entries are the
- * change records. The hook only hands a record to the recorder's buffer.
+ * Records every read of a guarded route (GET and HEAD) once its answer is
+ * sent, and every refused request of any method. Accepted writes need no
+ * record: their ledger entries are the change records. The hook only hands a
+ * record to the recorder's buffer.
  */
 export function recordReads(app: App, recorder: AccessRecorder): void {
   app.addHook('onResponse', async (request, reply) => {
-    if (request.method !== 'GET' && request.method !== 'HEAD') return;
-    // Unset when the route is public or the token was refused: there is no one to attribute the read to.
-    if (request.principal === undefined) return;
-    const { action, subject } = readOf(request);
+    const guard = request.routeOptions.config.guard;
+    if (guard === undefined || 'public' in guard) return;
+    const read = request.method === 'GET' || request.method === 'HEAD';
+    const refused = wasRefused(request, reply.statusCode);
+    if (!read && !refused) return;
+    // A refused credential still names its holder when it was ours (revoked, expired); otherwise it is anonymous.
+    const actor = request.principal?.id ?? request.refusal?.holder ?? 'anonymous';
+    const { action, subject } = read ? readOf(request) : { action: 'write.refused' as const, subject: `${request.method} ${request.url}` };
     recorder.record({
       at: new Date().toISOString(),
-      actor: request.principal.id,
+      actor,
       action,
       subject: subject.length > MAX_SUBJECT ? subject.slice(0, MAX_SUBJECT) : subject,
       status: reply.statusCode,

@@ -13,6 +13,17 @@ export const ledgerActions = [
   'version.published',
   'token.created',
   'token.revoked',
+  'token.rotated',
+  'binding.granted',
+  'binding.revoked',
+  'group.member_added',
+  'group.member_removed',
+  'policy.set',
+  'policy.removed',
+  'elevation.requested',
+  'elevation.approved',
+  'elevation.denied',
+  'security.event_recorded',
   'access.batch_anchored',
 ] as const;
 export type LedgerAction = (typeof ledgerActions)[number];

@@ -1,5 +1,5 @@
 import type { Static } from '@sinclair/typebox';
-import type { Role } from '../access/principal.js';
+import type { Role } from '../access/roles.js';
 import type {
   CreateModelSchema,
   CreateNamespaceSchema,

@@ -1,6 +1,9 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DefaultAuthorizer } from '../access/authorizer.js';
+import { Authenticator } from '../access/authenticator.js';
+import { Authorizer } from '../access/authorizer.js';
+import { storedPolicies } from '../store/queries/access-policies.js';
+import { OidcVerifier } from '../identity/oidc-verifier.js';
 import { TokenService } from '../access/token-service.js';
 import { FsBlobStore } from '../artifacts/fs-blob-store.js';
 import { CatalogService } from '../catalog/catalog-service.js';
@@ -24,13 +27,14 @@ export interface Registry {
   readonly blobs: FsBlobStore;
   readonly catalog: CatalogService;
   readonly tokens: TokenService;
+  readonly authorizer: Authorizer;
   readonly signer: LedgerSigner;
   /** Signs a checkpoint as the ledger grows (and a last one on close). */
   readonly checkpointer: Checkpointer;
   /** Buffers audited reads and anchors them in the ledger in batches (and what is left on close). */
   readonly access: AccessRecorder;
   /** Set on the first start: the admin token, to be shown once. */
-  readonly bootstrap: { token: string; generated: boolean } | undefined;
+  readonly bootstrap: { token: string; generated: boolean; expiresAt: string } | undefined;
   close(): Promise<void>;
 }
 
@@ -41,8 +45,10 @@ export async function openRegistry(config: RegistryConfig): Promise<Registry> {
   const store = await openStore({ location, schema: config.dbSchema });
   const writer = createWriter(store, location, config);
   let checkpointer: Checkpointer | undefined;
+  let tokens: TokenService | undefined;
   const access = new AccessRecorder({ writer, flushMs: config.accessFlushMs });
   const close = async () => {
+    await tokens?.close();
     // The last reads are anchored through the writer, before the last checkpoint is signed.
     await access.close();
     // Its last checkpoint goes through the writer, so it stops first.
@@ -54,11 +60,13 @@ export async function openRegistry(config: RegistryConfig): Promise<Registry> {
     const blobs = new FsBlobStore(join(config.dataDir, 'blobs'));
     await blobs.init();
     const signer = await loadLedgerSigner(config.dataDir, config.ledgerKey, config.logOrigin);
-    const tokens = new TokenService(store, writer);
+    tokens = new TokenService(store, writer);
+    const authorizer = new Authorizer(undefined, storedPolicies(store.db));
+    await authorizer.refresh(true);
     const bootstrap = await tokens.bootstrap(config.adminToken);
     const intervalMs = config.checkpointIntervalMs ?? DEFAULT_CHECKPOINT_INTERVAL_MS;
     checkpointer = new Checkpointer({ db: store.db, writer, signer, intervalMs }).start();
-    return { store, writer, blobs, catalog: new CatalogService(store, writer, blobs), tokens, signer, checkpointer, access, bootstrap, close };
+    return { store, writer, blobs, catalog: new CatalogService(store, writer, blobs), tokens, authorizer, signer, checkpointer, access, bootstrap, close };
   } catch (error) {
     await close();
     throw error;
@@ -99,11 +107,14 @@ export async function startServer(config: RegistryConfig): Promise<RunningServer
       tokens: registry.tokens,
       writer: registry.writer,
       signer: registry.signer,
-      authorizer: new DefaultAuthorizer(),
+      authorizer: registry.authorizer,
+      authenticator: new Authenticator(registry.store, registry.tokens, identityProvider(config)),
       version: packageVersion(),
       logger: config.log ? { level: 'info' } : false,
       maxBlobBytes: config.maxBlobBytes,
       access: registry.access,
+      rateLimitPerMinute: config.rateLimitPerMinute,
+      https: config.tls === undefined ? undefined : { cert: await readFile(config.tls.cert), key: await readFile(config.tls.key) },
     });
     await app.listen({ host: config.host, port: config.port });
     const address = app.server.address();
@@ -112,7 +123,7 @@ export async function startServer(config: RegistryConfig): Promise<RunningServer
     return {
       registry,
       app,
-      url: `http://${host}:${port}`,
+      url: `${config.tls === undefined ? 'http' : 'https'}://${host}:${port}`,
       async close() {
         await app.close();
         await registry.close();
@@ -122,4 +133,9 @@ export async function startServer(config: RegistryConfig): Promise<RunningServer
     await registry.close();
     throw error;
   }
+}
+
+/** The organisation's identity provider, when one is configured: its JWTs are accepted beside API tokens. */
+function identityProvider(config: RegistryConfig): OidcVerifier | undefined {
+  return config.oidc === undefined ? undefined : new OidcVerifier(config.oidc);
 }

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import type { OidcConfig } from '../identity/oidc-config.js';
 
 export interface RegistryConfig {
   /** Holds the SQLite database (unless `db` names PostgreSQL) and the blobs. */
@@ -21,6 +22,12 @@ export interface RegistryConfig {
   readonly checkpointIntervalMs?: number | undefined;
   /** Audited reads wait in memory at most this long before their batch is anchored (default 1000 ms); 0: only when 1000 wait, and on close. */
   readonly accessFlushMs?: number | undefined;
+  /** The organisation's OpenID Connect provider; its bearer JWTs are accepted beside API tokens. */
+  readonly oidc?: OidcConfig | undefined;
+  /** Serve HTTPS with this certificate chain and private key (PEM file paths). */
+  readonly tls?: { readonly cert: string; readonly key: string } | undefined;
+  /** Requests each principal may make per minute (default 60,000); 0 turns the limit off. */
+  readonly rateLimitPerMinute?: number | undefined;
   /** SQLite only: false keeps the writer on the main thread (default: its own thread). */
   readonly writerThread?: boolean | undefined;
 }
@@ -41,8 +48,20 @@ export function resolveConfig(
   if (checkpointIntervalMs !== undefined && !(Number.isInteger(checkpointIntervalMs) && checkpointIntervalMs >= 0)) {
     throw new Error(`MODELKEEP_CHECKPOINT_INTERVAL_MS must be a whole number of milliseconds (0 disables), not ${JSON.stringify(intervalText)}`);
   }
+  const cert = env.MODELKEEP_TLS_CERT;
+  const key = env.MODELKEEP_TLS_KEY;
+  if ((cert === undefined || cert === '') !== (key === undefined || key === '')) {
+    throw new Error('Set both MODELKEEP_TLS_CERT and MODELKEEP_TLS_KEY (PEM files) to serve HTTPS, or neither');
+  }
+  const rateText = env.MODELKEEP_RATE_LIMIT_PER_MINUTE;
+  const rateLimitPerMinute = rateText === undefined || rateText === '' ? undefined : Number(rateText);
+  if (rateLimitPerMinute !== undefined && !(Number.isInteger(rateLimitPerMinute) && rateLimitPerMinute >= 0)) {
+    throw new Error(`MODELKEEP_RATE_LIMIT_PER_MINUTE must be a whole number of requests (0 turns the limit off), not ${JSON.stringify(rateText)}`);
+  }
   return {
     dataDir: resolve(flags.data ?? env.MODELKEEP_DATA ?? 'data'),
+    tls: cert === undefined || cert === '' ? undefined : { cert: resolve(cert), key: resolve(key!) },
+    rateLimitPerMinute,
     db: flags.db ?? env.MODELKEEP_DB,
     dbSchema: env.MODELKEEP_DB_SCHEMA,
     host: flags.host ?? env.MODELKEEP_HOST ?? DEFAULT_HOST,

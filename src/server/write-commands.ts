@@ -1,8 +1,9 @@
 import { tokenCommands } from '../access/token-commands.js';
-import { accessCommands } from '../audit/access-commands.js';
+import { accessCommands as accessLogCommands } from '../audit/access-commands.js';
+import { accessCommands } from '../access/access-commands.js';
 import { catalogCommands } from '../catalog/catalog-commands.js';
 import { ledgerCommands } from '../ledger/ledger-commands.js';
 
 /** Every write the registry knows, by name: the table a writer, in-process or on its own thread, runs from. */
-export const writeCommands = { ...catalogCommands, ...tokenCommands, ...ledgerCommands, ...accessCommands };
+export const writeCommands = { ...catalogCommands, ...tokenCommands, ...ledgerCommands, ...accessLogCommands, ...accessCommands };
 export type WriteCommands = typeof writeCommands;

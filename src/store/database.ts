@@ -137,7 +137,10 @@ export interface ApiTokenRow {
   id: string;
   name: string;
   principal: string;
+  /** JSON: the roles the token may use of its holder's grants, or null for all of them. */
   roles: string;
+  /** JSON: the namespaces it may act in, or null for all. */
+  scope_namespaces: string;
   token_hash: string;
   created_at: string;
   created_by: string;
@@ -167,6 +170,70 @@ export interface IdempotencyRow {
   created_at: string;
 }
 
+export interface RoleBindingRow {
+  id: string;
+  principal: string;
+  role: string;
+  namespace: string | null;
+  /** `binding`, `elevation:<id>`, `bootstrap`, `token:<id>` (a grant carried by a token from before bindings existed). */
+  via: string;
+  reason: string;
+  created_at: string;
+  created_by: string;
+  expires_at: string | null;
+}
+
+export interface GroupMemberRow {
+  group_id: string;
+  member: string;
+  added_at: string;
+  added_by: string;
+}
+
+export interface AccessPolicyRow {
+  id: string;
+  text: string;
+  description: string;
+  updated_at: string;
+  updated_by: string;
+  updated_seq: number;
+}
+
+export interface ElevationRequestRow {
+  id: string;
+  requester: string;
+  role: string;
+  namespace: string | null;
+  duration_seconds: number;
+  justification: string;
+  status: 'pending' | 'approved' | 'denied';
+  requested_at: string;
+  decided_by: string | null;
+  decided_at: string | null;
+  decision_reason: string | null;
+  expires_at: string | null;
+}
+
+export interface SecurityEventRow {
+  seq: number;
+  at: string;
+  kind: string;
+  principal: string;
+  summary: string;
+  detail: string;
+}
+
+export interface VersionBlobRow {
+  digest: string;
+  version_id: number;
+  namespace: string;
+}
+
+export interface TokenUsageRow {
+  token_id: string;
+  last_used_at: string;
+}
+
 export interface Database {
   ledger_entries: LedgerEntryRow;
   ledger_head: LedgerHeadRow;
@@ -185,6 +252,13 @@ export interface Database {
   api_tokens: ApiTokenRow;
   idempotency_keys: IdempotencyRow;
   access_log: AccessLogRow;
+  role_bindings: RoleBindingRow;
+  group_members: GroupMemberRow;
+  access_policies: AccessPolicyRow;
+  elevation_requests: ElevationRequestRow;
+  security_events: SecurityEventRow;
+  version_blobs: VersionBlobRow;
+  token_usage: TokenUsageRow;
 }
 
 export type Db = Kysely<Database>;

@@ -25,7 +25,8 @@ export function registerServerCommands(program: Command): void {
       .option('--log', 'log every request to stderr')
       .action(async (flags: ServerFlags, command: Command) => {
         const ctx = contextOf(command);
-        const config = { ...(await configFrom(flags, ctx.env)), log: flags.log === true };
+        const { readOidcConfig } = await import('../../identity/oidc-config.js');
+        const config = { ...(await configFrom(flags, ctx.env)), log: flags.log === true, oidc: await readOidcConfig(ctx.env) };
         const { startServer } = await import('../../server/open-registry.js');
         // Listen for signals before saying where we listen, so whoever reads that line may stop us at once.
         const stopRequested = new Promise<NodeJS.Signals>((resolve) => {
@@ -48,6 +49,8 @@ export function registerServerCommands(program: Command): void {
       }),
     'modelkeep serve --data ./data --port 8080',
     'MODELKEEP_ADMIN_TOKEN="$(openssl rand -base64 32)" modelkeep serve --host 0.0.0.0',
+    'MODELKEEP_TLS_CERT=cert.pem MODELKEEP_TLS_KEY=key.pem modelkeep serve --host 0.0.0.0 --port 8443',
+    'MODELKEEP_OIDC_ISSUER=https://login.example.com MODELKEEP_OIDC_AUDIENCE=modelkeep modelkeep serve',
   );
 
   withExamples(

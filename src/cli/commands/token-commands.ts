@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { roles } from '../../access/principal.js';
+import { roles } from '../../access/roles.js';
 import type { Role } from '../../sdk/types.js';
 import { contextOf } from '../context.js';
 import { withExamples } from '../help-text.js';

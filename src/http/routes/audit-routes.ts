@@ -3,6 +3,7 @@ import { accessActions } from '../../audit/access-actions.js';
 import { auditKinds, decodeAuditCursor, encodeAuditCursor } from '../../store/queries/audit-cursor.js';
 import { type AuditRecord, searchAudit } from '../../store/queries/search-audit.js';
 import type { App, RouteDeps } from '../app-types.js';
+import { auditLogResource } from '../resources.js';
 import { Cursor } from './common-schemas.js';
 import { EntrySchema, entryToWire } from './ledger-routes.js';
 
@@ -45,7 +46,7 @@ export function auditRoutes(app: App, { store }: RouteDeps): void {
   app.get(
     '/api/v1/audit',
     {
-      config: { guard: { action: 'audit.read' } },
+      config: { guard: { action: 'audit.read', resource: auditLogResource } },
       schema: {
         tags: ['audit'],
         summary: 'Change records (ledger entries) and access records (reads), by actor, subject, action and time, oldest first',

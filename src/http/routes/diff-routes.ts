@@ -4,6 +4,7 @@ import { resolveAsOf } from '../../store/queries/as-of.js';
 import { diffCatalog } from '../../store/queries/diff-catalog.js';
 import { ledgerSize } from '../../store/queries/read-ledger.js';
 import type { App, RouteDeps } from '../app-types.js';
+import { readableNamespaces, requireReadable } from '../readable-namespaces.js';
 import { AsOf, Cursor, Limit } from './common-schemas.js';
 
 const FieldChange = Type.Object({ field: Type.String(), before: Type.Unknown(), after: Type.Unknown() });
@@ -22,7 +23,7 @@ export const CatalogDiffSchema = Type.Object({
   nextCursor: Type.Union([Type.String(), Type.Null()]),
 });
 
-export function diffRoutes(app: App, { store }: RouteDeps): void {
+export function diffRoutes(app: App, { store, authorizer }: RouteDeps): void {
   app.get(
     '/api/v1/diff',
     {
@@ -46,6 +47,7 @@ export function diffRoutes(app: App, { store }: RouteDeps): void {
     },
     async (request) => {
       const { from: fromText, to: toText, ...rest } = request.query;
+      requireReadable(readableNamespaces(request, authorizer), rest.namespace);
       const from = (await resolveAsOf(store.db, fromText))!;
       const to = (await resolveAsOf(store.db, toText)) ?? (await ledgerSize(store.db)) - 1;
       return { from, to, ...(await diffCatalog(store.db, { from, to, ...rest })) };

@@ -5,6 +5,7 @@ import { storedConsistencyProof, storedInclusionProof } from '../../store/merkle
 import type { Db } from '../../store/database.js';
 import { ledgerSize } from '../../store/queries/read-ledger.js';
 import type { App, RouteDeps } from '../app-types.js';
+import { ledgerResource } from '../resources.js';
 
 const tags = ['ledger'];
 const b64 = (hash: Buffer): string => hash.toString('base64');
@@ -24,7 +25,7 @@ export function ledgerProofRoutes(app: App, { store, signer, writer }: RouteDeps
   app.get(
     '/api/v1/ledger/checkpoint',
     {
-      config: { guard: { action: 'ledger.read' } },
+      config: { guard: { action: 'ledger.verify', resource: ledgerResource } },
       schema: {
         tags,
         summary: 'The latest signed checkpoint, or the one kept for ?size=N (C2SP tlog-checkpoint signed note, text/plain)',
@@ -57,7 +58,7 @@ export function ledgerProofRoutes(app: App, { store, signer, writer }: RouteDeps
   app.get(
     '/api/v1/ledger/proofs/inclusion',
     {
-      config: { guard: { action: 'ledger.read' } },
+      config: { guard: { action: 'ledger.verify', resource: ledgerResource } },
       schema: {
         tags,
         summary: 'RFC 9162 inclusion proof of entry `seq` in the tree of `treeSize` entries (default: the current size)',
@@ -82,7 +83,7 @@ export function ledgerProofRoutes(app: App, { store, signer, writer }: RouteDeps
   app.get(
     '/api/v1/ledger/proofs/consistency',
     {
-      config: { guard: { action: 'ledger.read' } },
+      config: { guard: { action: 'ledger.verify', resource: ledgerResource } },
       schema: {
         tags,
         summary: 'RFC 9162 consistency proof that the tree of `from` entries is a prefix of the tree of `to`',

@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { LedgerEntry } from '../../ledger/entry.js';
 import { ledgerSize, readLedger } from '../../store/queries/read-ledger.js';
 import type { App, RouteDeps } from '../app-types.js';
+import { ledgerResource } from '../resources.js';
 
 export const EntrySchema = Type.Object({
   seq: Type.Integer(),
@@ -24,7 +25,7 @@ export function ledgerRoutes(app: App, { store }: RouteDeps): void {
   app.get(
     '/api/v1/ledger/entries',
     {
-      config: { guard: { action: 'ledger.read' } },
+      config: { guard: { action: 'ledger.read', resource: ledgerResource } },
       schema: {
         tags: ['ledger'],
         summary: `Ledger entries with from <= seq < to (at most ${MAX_ENTRIES} per call)`,

@@ -3,6 +3,8 @@ import { CreateModelSchema, ModelSchema, NameSchema, OwnerSchema, TagSchema, Upd
 import { resolveAsOf } from '../../store/queries/as-of.js';
 import { searchModels } from '../../store/queries/search-models.js';
 import type { App, RouteDeps } from '../app-types.js';
+import { modelInPath, namespaceInBody } from '../resources.js';
+import { readableNamespaces } from '../readable-namespaces.js';
 import { sendWrite, writeContext } from '../write-reply.js';
 import { AsOf, AsOfQuery, Cursor, Limit, literalUnion, ModelParams } from './common-schemas.js';
 
@@ -23,10 +25,10 @@ const ModelQuery = Type.Object(
   { additionalProperties: false },
 );
 
-export function modelRoutes(app: App, { catalog, store }: RouteDeps): void {
+export function modelRoutes(app: App, { catalog, store, authorizer }: RouteDeps): void {
   app.post(
     '/api/v1/models',
-    { config: { guard: { action: 'model.create' } }, schema: { tags, summary: 'Create a model', body: CreateModelSchema, response: { 201: ModelSchema } } },
+    { config: { guard: { action: 'model.create', resource: namespaceInBody } }, schema: { tags, summary: 'Create a model', body: CreateModelSchema, response: { 201: ModelSchema } } },
     async (request, reply) => {
       const outcome = await catalog.createModel(writeContext(request, 201), request.body);
       return sendWrite(reply, outcome, 201, `/api/v1/models/${outcome.result.namespace}/${outcome.result.name}`);
@@ -38,14 +40,14 @@ export function modelRoutes(app: App, { catalog, store }: RouteDeps): void {
     { config: { guard: { action: 'catalog.read' } }, schema: { tags, summary: 'Search models', querystring: ModelQuery, response: { 200: pageOf(ModelSchema) } } },
     async (request) => {
       const { asOf, ...search } = request.query;
-      return searchModels(store.db, store.dialect, search, await resolveAsOf(store.db, asOf));
+      return searchModels(store.db, store.dialect, { ...search, only: readableNamespaces(request, authorizer) }, await resolveAsOf(store.db, asOf));
     },
   );
 
   app.get(
     '/api/v1/models/:ns/:name',
     {
-      config: { guard: { action: 'catalog.read' } },
+      config: { guard: { action: 'catalog.read', resource: modelInPath } },
       schema: { tags, summary: 'One model with its latest versions', params: ModelParams, querystring: AsOfQuery, response: { 200: ModelSchema } },
     },
     async (request, reply) => {
@@ -60,7 +62,7 @@ export function modelRoutes(app: App, { catalog, store }: RouteDeps): void {
   app.post(
     '/api/v1/models/:ns/:name/restore',
     {
-      config: { guard: { action: 'model.update' } },
+      config: { guard: { action: 'model.update', resource: modelInPath } },
       schema: {
         tags,
         summary: "Put a model's metadata back as it stood at a past point",
@@ -87,7 +89,7 @@ export function modelRoutes(app: App, { catalog, store }: RouteDeps): void {
   app.patch(
     '/api/v1/models/:ns/:name',
     {
-      config: { guard: { action: 'model.update' } },
+      config: { guard: { action: 'model.update', resource: modelInPath } },
       schema: {
         tags,
         summary: 'Change mutable model metadata',

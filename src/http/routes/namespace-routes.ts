@@ -3,6 +3,8 @@ import { CreateNamespaceSchema, ExtensionKindSchema, NameSchema, NamespaceSchema
 import type { JsonObject } from '../../ledger/entry.js';
 import { listNamespaces } from '../../store/queries/find-catalog.js';
 import type { App, RouteDeps } from '../app-types.js';
+import { namespaceInPath } from '../resources.js';
+import { readableNamespaces } from '../readable-namespaces.js';
 import { sendWrite, writeContext } from '../write-reply.js';
 import { AsOf, AsOfQuery, Cursor, Limit } from './common-schemas.js';
 import { resolveAsOf } from '../../store/queries/as-of.js';
@@ -10,7 +12,7 @@ import { resolveAsOf } from '../../store/queries/as-of.js';
 const tags = ['namespaces'];
 const SchemaParams = Type.Object({ ns: NameSchema, kind: ExtensionKindSchema });
 
-export function namespaceRoutes(app: App, { catalog, store }: RouteDeps): void {
+export function namespaceRoutes(app: App, { catalog, store, authorizer }: RouteDeps): void {
   app.post(
     '/api/v1/namespaces',
     { config: { guard: { action: 'namespace.create' } }, schema: { tags, summary: 'Create a namespace (team)', body: CreateNamespaceSchema, response: { 201: NamespaceSchema } } },
@@ -26,7 +28,7 @@ export function namespaceRoutes(app: App, { catalog, store }: RouteDeps): void {
     async (request) => {
       const { limit, cursor, asOf } = request.query;
       const after = cursor === undefined ? undefined : Buffer.from(cursor, 'base64url').toString('utf8');
-      const rows = await listNamespaces(store.db, after, limit, await resolveAsOf(store.db, asOf));
+      const rows = await listNamespaces(store.db, after, limit, await resolveAsOf(store.db, asOf), readableNamespaces(request, authorizer));
       const items = rows.slice(0, limit);
       return { items, nextCursor: rows.length > limit ? Buffer.from(items[items.length - 1]!.name).toString('base64url') : null };
     },
@@ -34,14 +36,14 @@ export function namespaceRoutes(app: App, { catalog, store }: RouteDeps): void {
 
   app.get(
     '/api/v1/namespaces/:ns',
-    { config: { guard: { action: 'catalog.read' } }, schema: { tags, summary: 'One namespace with its extension schemas', params: Type.Object({ ns: NameSchema }), querystring: AsOfQuery, response: { 200: NamespaceSchema } } },
+    { config: { guard: { action: 'catalog.read', resource: namespaceInPath } }, schema: { tags, summary: 'One namespace with its extension schemas', params: Type.Object({ ns: NameSchema }), querystring: AsOfQuery, response: { 200: NamespaceSchema } } },
     async (request) => catalog.getNamespace(request.params.ns, await resolveAsOf(store.db, request.query.asOf)),
   );
 
   app.put(
     '/api/v1/namespaces/:ns/schemas/:kind',
     {
-      config: { guard: { action: 'namespace.configure' } },
+      config: { guard: { action: 'namespace.configure', resource: namespaceInPath } },
       schema: {
         tags,
         summary: 'Set the JSON Schema that `extra` metadata of models or versions in this namespace must satisfy',
@@ -59,7 +61,7 @@ export function namespaceRoutes(app: App, { catalog, store }: RouteDeps): void {
 
   app.delete(
     '/api/v1/namespaces/:ns/schemas/:kind',
-    { config: { guard: { action: 'namespace.configure' } }, schema: { tags, summary: 'Remove an extension schema', params: SchemaParams, response: { 200: NamespaceSchema } } },
+    { config: { guard: { action: 'namespace.configure', resource: namespaceInPath } }, schema: { tags, summary: 'Remove an extension schema', params: SchemaParams, response: { 200: NamespaceSchema } } },
     async (request, reply) => {
       const { ns, kind } = request.params;
       return sendWrite(reply, await catalog.setExtensionSchema(writeContext(request, 200), ns, kind, null), 200);

@@ -13,6 +13,8 @@ import {
 import { resolveAsOf } from '../../store/queries/as-of.js';
 import { searchVersions } from '../../store/queries/search-versions.js';
 import type { App, RouteDeps } from '../app-types.js';
+import { modelInPath, modelToRegisterIn, versionInPath } from '../resources.js';
+import { readableNamespaces } from '../readable-namespaces.js';
 import { sendWrite, writeContext } from '../write-reply.js';
 import { AsOf, AsOfQuery, Cursor, Limit, literalUnion, ModelParams, VersionParams } from './common-schemas.js';
 
@@ -38,11 +40,11 @@ const ModelVersionsQuery = Type.Object(
   { additionalProperties: false },
 );
 
-export function versionRoutes(app: App, { catalog, store }: RouteDeps): void {
+export function versionRoutes(app: App, { catalog, store, authorizer }: RouteDeps): void {
   app.post(
     '/api/v1/models/:ns/:name/versions',
     {
-      config: { guard: { action: 'version.register' } },
+      config: { guard: { action: 'version.register', resource: modelToRegisterIn } },
       schema: {
         tags,
         summary: 'Register a version; the server assigns its number',
@@ -61,7 +63,7 @@ export function versionRoutes(app: App, { catalog, store }: RouteDeps): void {
 
   app.get(
     '/api/v1/models/:ns/:name/versions',
-    { config: { guard: { action: 'catalog.read' } }, schema: { tags, summary: "A model's versions, oldest first", params: ModelParams, querystring: ModelVersionsQuery, response: { 200: pageOf(ModelVersionSchema) } } },
+    { config: { guard: { action: 'catalog.read', resource: modelInPath } }, schema: { tags, summary: "A model's versions, oldest first", params: ModelParams, querystring: ModelVersionsQuery, response: { 200: pageOf(ModelVersionSchema) } } },
     async (request) => {
       const { asOf: asOfText, ...search } = request.query;
       const asOf = await resolveAsOf(store.db, asOfText);
@@ -73,7 +75,7 @@ export function versionRoutes(app: App, { catalog, store }: RouteDeps): void {
   app.get(
     '/api/v1/models/:ns/:name/versions/:n',
     {
-      config: { guard: { action: 'catalog.read' } },
+      config: { guard: { action: 'catalog.read', resource: versionInPath } },
       schema: { tags, summary: 'One version', params: VersionParams, querystring: AsOfQuery, response: { 200: ModelVersionSchema } },
     },
     async (request, reply) => {
@@ -88,7 +90,7 @@ export function versionRoutes(app: App, { catalog, store }: RouteDeps): void {
   app.patch(
     '/api/v1/models/:ns/:name/versions/:n',
     {
-      config: { guard: { action: 'version.update' } },
+      config: { guard: { action: 'version.update', resource: versionInPath } },
       schema: {
         tags,
         summary: "Change a draft's manifest or metadata",
@@ -109,7 +111,7 @@ export function versionRoutes(app: App, { catalog, store }: RouteDeps): void {
   app.post(
     '/api/v1/models/:ns/:name/versions/:n/publish',
     {
-      config: { guard: { action: 'version.publish' } },
+      config: { guard: { action: 'version.publish', resource: versionInPath } },
       schema: { tags, summary: 'Publish a draft: from then on it never changes', params: VersionParams, body: Type.Optional(PublishVersionSchema), response: { 200: ModelVersionSchema } },
     },
     async (request, reply) => {
@@ -126,7 +128,7 @@ export function versionRoutes(app: App, { catalog, store }: RouteDeps): void {
       const { asOf, model, ...rest } = request.query;
       const [namespace, name] = model?.includes('/') ? model.split('/') : [rest.namespace, model];
       if (rest.namespace !== undefined && namespace !== rest.namespace) return { items: [], nextCursor: null };
-      return searchVersions(store.db, store.dialect, { ...rest, namespace, model: name }, await resolveAsOf(store.db, asOf));
+      return searchVersions(store.db, store.dialect, { ...rest, namespace, model: name, only: readableNamespaces(request, authorizer) }, await resolveAsOf(store.db, asOf));
     },
   );
 }

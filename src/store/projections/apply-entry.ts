@@ -1,4 +1,17 @@
-import type { TokenCreated, TokenRevoked } from '../../access/entry-payloads.js';
+import type {
+  BindingGranted,
+  BindingRevoked,
+  ElevationApproved,
+  ElevationDenied,
+  ElevationRequested,
+  GroupMembership,
+  PolicyRemoved,
+  PolicySet,
+  SecurityEventRecorded,
+  TokenCreated,
+  TokenRevoked,
+  TokenRotated,
+} from '../../access/entry-payloads.js';
 import type {
   ExtensionSchemaSet,
   ModelCreated,
@@ -12,7 +25,19 @@ import type { Db } from '../database.js';
 import type { StoreDialect } from '../dialect.js';
 import { projectExtensionSchemaSet, projectNamespaceCreated } from './project-namespace.js';
 import { projectModelCreated, projectModelUpdated } from './project-model.js';
-import { projectTokenCreated, projectTokenRevoked } from './project-token.js';
+import { projectTokenCreated, projectTokenRevoked, projectTokenRotated } from './project-token.js';
+import {
+  projectBindingGranted,
+  projectBindingRevoked,
+  projectElevationApproved,
+  projectElevationDenied,
+  projectElevationRequested,
+  projectMemberAdded,
+  projectMemberRemoved,
+  projectPolicyRemoved,
+  projectPolicySet,
+  projectSecurityEvent,
+} from './project-access.js';
 import { projectVersionPublished, projectVersionRegistered, projectVersionUpdated } from './project-version.js';
 
 /**
@@ -41,6 +66,28 @@ export async function applyEntry(tx: Db, dialect: StoreDialect, entry: LedgerEnt
       return projectTokenCreated(tx, entry, payload as TokenCreated);
     case 'token.revoked':
       return projectTokenRevoked(tx, entry, payload as TokenRevoked);
+    case 'token.rotated':
+      return projectTokenRotated(tx, entry, payload as TokenRotated);
+    case 'binding.granted':
+      return projectBindingGranted(tx, entry, payload as BindingGranted);
+    case 'binding.revoked':
+      return projectBindingRevoked(tx, payload as BindingRevoked);
+    case 'group.member_added':
+      return projectMemberAdded(tx, entry, payload as GroupMembership);
+    case 'group.member_removed':
+      return projectMemberRemoved(tx, payload as GroupMembership);
+    case 'policy.set':
+      return projectPolicySet(tx, entry, payload as PolicySet);
+    case 'policy.removed':
+      return projectPolicyRemoved(tx, payload as PolicyRemoved);
+    case 'elevation.requested':
+      return projectElevationRequested(tx, entry, payload as ElevationRequested);
+    case 'elevation.approved':
+      return projectElevationApproved(tx, entry, payload as ElevationApproved);
+    case 'elevation.denied':
+      return projectElevationDenied(tx, entry, payload as ElevationDenied);
+    case 'security.event_recorded':
+      return projectSecurityEvent(tx, entry, payload as SecurityEventRecorded);
     case 'access.batch_anchored':
       // The access log is not a projection: its rows are written beside this entry by the anchoring command.
       return;

@@ -3,6 +3,7 @@ import type { VersionPublished, VersionUpdated } from '../../catalog/entry-paylo
 import type { LedgerEntry } from '../../ledger/entry.js';
 import type { Db } from '../database.js';
 import { recordVersionHistory } from '../history/record-history.js';
+import { replaceVersionBlobs } from './project-version-blobs.js';
 
 async function replaceTags(tx: Db, versionId: number, tags: readonly string[] | undefined): Promise<void> {
   await tx.deleteFrom('version_tags').where('version_id', '=', versionId).execute();
@@ -48,6 +49,7 @@ export async function projectVersionRegistered(tx: Db, entry: LedgerEntry): Prom
     .execute();
   const tags = version.metadata.tags ?? [];
   if (tags.length > 0) await tx.insertInto('version_tags').values(tags.map((tag) => ({ version_id: entry.seq, tag }))).execute();
+  await replaceVersionBlobs(tx, entry.seq, version.namespace, version.manifest);
   await recordVersionHistory(tx, entry.seq, entry.seq, true);
 }
 
@@ -66,6 +68,7 @@ export async function projectVersionUpdated(tx: Db, entry: LedgerEntry, payload:
     .where('id', '=', id)
     .execute();
   await replaceTags(tx, id, payload.metadata.tags);
+  await replaceVersionBlobs(tx, id, payload.namespace, payload.manifest);
   await recordVersionHistory(tx, id, entry.seq, false);
 }
 

@@ -11,6 +11,7 @@ export interface ProjectionTable {
  * can be deleted in). Everything here can be rebuilt from the ledger.
  */
 export const projectionTables: readonly ProjectionTable[] = [
+  { name: 'version_blobs', key: ['digest', 'version_id'] },
   { name: 'version_tags', key: ['version_id', 'tag'] },
   { name: 'version_history', key: ['id', 'valid_from'] },
   { name: 'versions', key: ['id'] },
@@ -22,4 +23,9 @@ export const projectionTables: readonly ProjectionTable[] = [
   { name: 'extension_schemas', key: ['namespace', 'kind'] },
   { name: 'namespaces', key: ['name'] },
   { name: 'api_tokens', key: ['id'] },
+  { name: 'role_bindings', key: ['id'] },
+  { name: 'group_members', key: ['group_id', 'member'] },
+  { name: 'access_policies', key: ['id'] },
+  { name: 'elevation_requests', key: ['id'] },
+  { name: 'security_events', key: ['seq'] },
 ];

@@ -22,8 +22,11 @@ export async function findNamespace(db: Db, name: string, asOf?: AsOf) {
   return toNamespace(row, await schemasOf(db, [name], asOf));
 }
 
-export async function listNamespaces(db: Db, after: string | undefined, limit: number, asOf?: AsOf) {
+/** `only`: the namespaces the caller may read (undefined: all). */
+export async function listNamespaces(db: Db, after: string | undefined, limit: number, asOf?: AsOf, only?: readonly string[]) {
+  if (only !== undefined && only.length === 0) return [];
   let query = db.selectFrom('namespaces').selectAll().orderBy('name').limit(limit + 1);
+  if (only !== undefined) query = query.where('name', 'in', only);
   if (after !== undefined) query = query.where('name', '>', after);
   if (asOf !== undefined) query = query.where('created_seq', '<=', asOf);
   const rows = await query.execute();

@@ -9,6 +9,8 @@ import { toModel } from './row-mappers.js';
 export interface ModelSearch {
   readonly q?: string | undefined;
   readonly namespace?: string | undefined;
+  /** The namespaces the caller may read; undefined: all. */
+  readonly only?: readonly string[] | undefined;
   readonly tag?: string | undefined;
   readonly stage?: string | undefined;
   readonly riskTier?: string | undefined;
@@ -23,6 +25,7 @@ export interface ModelSearch {
  */
 export async function searchModels(db: Db, dialect: StoreDialect, search: ModelSearch, asOf?: AsOf): Promise<Page<Model>> {
   const after = decodeCursor(search.cursor);
+  if (search.only !== undefined && search.only.length === 0) return { items: [], nextCursor: null };
   let query = db.selectFrom(catalogSource('models', asOf)).selectAll('models').limit(search.limit + 1);
   const terms = search.q === undefined ? [] : searchTerms(search.q);
   if (asOf !== undefined) {
@@ -46,6 +49,7 @@ export async function searchModels(db: Db, dialect: StoreDialect, search: ModelS
     if (terms.length > 0) query = query.where(dialect.modelTextMatch(terms));
   }
   if (search.namespace !== undefined) query = query.where('models.namespace', '=', search.namespace);
+  if (search.only !== undefined) query = query.where('models.namespace', 'in', search.only);
   if (search.stage !== undefined) query = query.where('models.stage', '=', search.stage);
   if (search.riskTier !== undefined) query = query.where('models.risk_tier', '=', search.riskTier);
   const rows = await query.execute();

@@ -8,6 +8,8 @@ import { toVersion } from './row-mappers.js';
 
 export interface VersionSearch {
   readonly namespace?: string | undefined;
+  /** The namespaces the caller may read; undefined: all. */
+  readonly only?: readonly string[] | undefined;
   readonly model?: string | undefined;
   readonly tag?: string | undefined;
   readonly status?: string | undefined;
@@ -20,6 +22,7 @@ export interface VersionSearch {
 /** Versions across models, in registration order; with `asOf`, as they stood then. */
 export async function searchVersions(db: Db, dialect: StoreDialect, search: VersionSearch, asOf?: AsOf): Promise<Page<ModelVersion>> {
   const after = decodeCursor(search.cursor);
+  if (search.only !== undefined && search.only.length === 0) return { items: [], nextCursor: null };
   let query = db.selectFrom(catalogSource('versions', asOf)).selectAll('versions').limit(search.limit + 1);
   if (asOf !== undefined) {
     query = query.where(validAt('versions', asOf)).orderBy('versions.id');
@@ -34,6 +37,7 @@ export async function searchVersions(db: Db, dialect: StoreDialect, search: Vers
     if (after !== undefined) query = query.where('versions.id', '>', after);
   }
   if (search.namespace !== undefined) query = query.where('versions.namespace', '=', search.namespace);
+  if (search.only !== undefined) query = query.where('versions.namespace', 'in', search.only);
   if (search.model !== undefined) query = query.where('versions.model', '=', search.model);
   if (search.status !== undefined) query = query.where('versions.status', '=', search.status);
   if (search.stage !== undefined) query = query.where('versions.stage', '=', search.stage);

@@ -1,0 +1,42 @@
+import { roleDefinitions } from '../roles.js';
+
+const HIGH_RISK = '["high", "critical"]';
+
+/**
+ * Separation of duties, as forbid rules: a forbid beats every permit, so no
+ * role (admin included) and no added policy can lift them.
+ */
+export const separationOfDuties: Readonly<Record<string, { readonly text: string; readonly explains: string }>> = {
+  'sod:no-self-approval': {
+    text: 'forbid(principal, action in [Action::"promotion.approve", Action::"review.sign"], resource) when { resource has authors && resource.authors.contains(principal) };',
+    explains: 'no one approves or signs a review of a version they authored or uploaded',
+  },
+  'sod:approver-is-not-deployer': {
+    text: `forbid(principal, action == Action::"version.deploy", resource) when { resource has riskTier && ${HIGH_RISK}.contains(resource.riskTier) && resource has approvers && resource.approvers.contains(principal) };`,
+    explains: 'the approver and the deployer of a high-risk model must be different people',
+  },
+  'sod:deployer-is-not-approver': {
+    text: `forbid(principal, action == Action::"promotion.approve", resource) when { resource has riskTier && ${HIGH_RISK}.contains(resource.riskTier) && resource has deployers && resource.deployers.contains(principal) };`,
+    explains: 'the approver and the deployer of a high-risk model must be different people',
+  },
+  'sod:no-self-elevation': {
+    text: 'forbid(principal, action == Action::"elevation.approve", resource) when { resource has requester && resource.requester == principal };',
+    explains: 'an elevation is approved by someone other than the requester',
+  },
+  'sod:no-self-grant': {
+    text: 'forbid(principal, action == Action::"grant.manage", resource) when { resource has grantee && (resource.grantee == principal || principal in resource.grantee) };',
+    explains: 'no one grants or revokes roles of their own, directly or through a group they belong to',
+  },
+};
+
+/** The role matrix as Cedar: a role permits its actions where the caller holds it (the authorizer puts those roles in `context.roles`). */
+export function builtinPolicies(): Record<string, string> {
+  const policies: Record<string, string> = {};
+  for (const { role, actions } of roleDefinitions) {
+    const scope = actions === 'all' ? 'action' : `action in [${actions.map((a) => `Action::"${a}"`).join(', ')}]`;
+    policies[`role:${role}`] = `permit(principal, ${scope}, resource) when { context.roles.contains("${role}") };`;
+  }
+  policies['own:tokens'] = 'permit(principal, action == Action::"token.manage", resource is Token) when { resource has holder && resource.holder == principal };';
+  for (const [id, { text }] of Object.entries(separationOfDuties)) policies[id] = text;
+  return policies;
+}

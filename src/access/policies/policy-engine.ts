@@ -1,0 +1,81 @@
+import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
+import { RegistryError } from '../../errors/registry-error.js';
+import type { Action } from '../actions.js';
+import { kindOf, type Principal } from '../principal.js';
+import type { AttributeValue, Resource } from '../resource.js';
+import { builtinPolicies } from './builtin-policies.js';
+
+export interface CustomPolicy {
+  readonly id: string;
+  readonly text: string;
+}
+
+export interface Decision {
+  readonly allowed: boolean;
+  /** The policies that decided: the permits that allowed, or the forbids that refused (empty: nothing permitted it). */
+  readonly policies: readonly string[];
+}
+
+type CedarValue = cedar.CedarValueJson;
+
+const entityType = { user: 'User', service: 'Service', group: 'Group' } as const;
+const principalUid = (id: string) => ({ type: entityType[kindOf(id)] ?? 'User', id });
+
+function cedarValue(value: AttributeValue): CedarValue {
+  if (Array.isArray(value)) return value.map((v) => cedarValue(v as AttributeValue));
+  if (typeof value === 'object') return { __entity: principalUid((value as { principal: string }).principal) };
+  return value as CedarValue;
+}
+
+let engines = 0;
+
+/**
+ * Cedar, kept parsed: the built-in policies plus the ones admins add. The set
+ * is parsed once per change (parsing per call costs several times a decision).
+ */
+export class PolicyEngine {
+  private readonly setId = `modelkeep-${++engines}`;
+
+  constructor(custom: readonly CustomPolicy[] = []) {
+    this.load(custom);
+  }
+
+  /** Replaces the added policies; refuses (and keeps the old set) when one does not parse. */
+  load(custom: readonly CustomPolicy[]): void {
+    const policies = builtinPolicies();
+    for (const policy of custom) policies[policy.id] = policy.text;
+    const answer = cedar.preparsePolicySet(this.setId, { staticPolicies: policies });
+    if (answer.type === 'failure') throw new RegistryError('internal', `The stored policies do not parse: ${answer.errors.map((e) => e.message).join('; ')}`);
+  }
+
+  decide(principal: Principal, action: Action, resource: Resource, roles: ReadonlySet<string>): Decision {
+    const resourceUid = { type: resource.kind, id: resource.id };
+    const attrs: Record<string, CedarValue> = {};
+    if (resource.namespace !== null) attrs.namespace = resource.namespace;
+    for (const [name, value] of Object.entries(resource.attributes ?? {})) attrs[name] = cedarValue(value);
+    const groups = principal.groups.map((g) => ({ type: 'Group', id: g }));
+    const answer = cedar.statefulIsAuthorized({
+      principal: principalUid(principal.id),
+      action: { type: 'Action', id: action },
+      resource: resourceUid,
+      context: { roles: [...roles] },
+      preparsedPolicySetId: this.setId,
+      entities: [
+        { uid: principalUid(principal.id), attrs: {}, parents: groups },
+        ...groups.map((uid) => ({ uid, attrs: {}, parents: [] })),
+        { uid: resourceUid, attrs, parents: [] },
+      ],
+    });
+    if (answer.type === 'failure') throw new RegistryError('internal', `Authorization failed to evaluate: ${answer.errors.map((e) => e.message).join('; ')}`);
+    const { decision, diagnostics } = answer.response;
+    return { allowed: decision === 'allow', policies: diagnostics.reason };
+  }
+}
+
+/** Checks one policy an admin wants to add; the error names what Cedar could not parse. */
+export function checkPolicyText(id: string, text: string): void {
+  const answer = cedar.checkParsePolicySet({ staticPolicies: { [id]: text } });
+  if (answer.type === 'failure') {
+    throw new RegistryError('invalid_request', `The policy does not parse: ${answer.errors.map((e) => e.message).join('; ')}`);
+  }
+}
