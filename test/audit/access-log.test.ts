@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rootOf } from '../../src/ledger/merkle.js';
-import { type TestRegistry, dialects, discardTestRegistry, startTestRegistry, uploadBlob } from '../support/test-registry.js';
+import { type TestRegistry, dialects, discardTestRegistry, startTestRegistry, uploadBlob, tokenFor } from '../support/test-registry.js';
 import { type WireAccessRecord, auditAll, flushReads, outsiderLeaf } from './audit-support.js';
 
 for (const { name: dialect, skip } of dialects) {
@@ -15,8 +15,8 @@ for (const { name: dialect, skip } of dialects) {
       await registry.api('POST', '/api/v1/namespaces', { name: 'fraud' });
       await registry.api('POST', '/api/v1/models', { namespace: 'fraud', name: 'scorer' });
       await registry.api('POST', '/api/v1/models/fraud/scorer/versions', { manifest: [{ path: 'w.bin', sha256: blob.digest, size: blob.size }] });
-      const issued = await registry.api('POST', '/api/v1/tokens', { name: 'reader', roles: ['viewer'] });
-      reader = { authorization: `Bearer ${issued.body.token}` };
+      // Compliance reads everything: catalog, blobs, ledger and audit log.
+      reader = { authorization: `Bearer ${await tokenFor(registry, 'service:reader', [{ role: 'compliance' }])}` };
     });
     afterAll(async () => {
       if (registry) await discardTestRegistry(registry);
@@ -41,11 +41,12 @@ for (const { name: dialect, skip } of dialects) {
         ['GET', '/api/v1/models/fraud/absent'],
       ];
       for (const [method, path] of reads) await registry.api(method, path, undefined, reader);
-      // Neither a refused token nor a public route has anyone to attribute the read to.
+      // A refusal is recorded even without a credential (as anonymous); a public route is not recorded.
       await fetch(`${registry.url}/api/v1/models/fraud/scorer`);
       await fetch(`${registry.url}/api/v1/ledger/key`);
-      // Writes are change records already.
+      // Accepted writes are change records already; a refused one is an access record.
       await registry.api('PATCH', '/api/v1/models/fraud/scorer', { description: 'changed' });
+      await registry.api('PATCH', '/api/v1/models/fraud/scorer', { description: 'not mine to change' }, reader);
       await flushReads(registry);
 
       const records = await readerRecords();
@@ -63,11 +64,14 @@ for (const { name: dialect, skip } of dialects) {
         { action: 'ledger.read', subject: '/api/v1/ledger/proofs/inclusion?seq=0&treeSize=2', status: 200 },
         { action: 'audit.read', subject: '/api/v1/audit?action=model.created', status: 200 },
         { action: 'model.read', subject: 'mk:model:fraud/absent', status: 404 },
+        { action: 'write.refused', subject: 'PATCH /api/v1/models/fraud/scorer', status: 403 },
       ]);
       expect(records.every((r) => r.actor === 'service:reader' && r.kind === 'access')).toBe(true);
       const everyone = (await auditAll(registry, { kind: 'access' })) as WireAccessRecord[];
       expect(everyone.filter((r) => r.subject === '/api/v1/ledger/key' || r.action.includes('update'))).toEqual([]);
-      expect(everyone.filter((r) => r.actor !== 'service:reader' && r.actor !== 'user:admin')).toEqual([]);
+      expect(everyone.filter((r) => r.actor !== 'service:reader' && r.actor !== 'user:admin').map(({ actor, action, status }) => ({ actor, action, status }))).toEqual([
+        { actor: 'anonymous', action: 'model.read', status: 401 },
+      ]);
     });
 
     it('anchors each batch in the ledger with the Merkle root an outsider recomputes from the records', async () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestRegistry, dialects, discardTestRegistry, startTestRegistry } from '../support/test-registry.js';
+import { type TestRegistry, dialects, discardTestRegistry, startTestRegistry, tokenFor } from '../support/test-registry.js';
 import { type WireAuditRecord, auditAll, flushReads } from './audit-support.js';
 
 const keyOf = (r: WireAuditRecord) => (r.kind === 'change' ? `change:${r.seq}` : `access:${r.id}`);
@@ -14,8 +14,7 @@ for (const { name: dialect, skip } of dialects) {
 
     beforeAll(async () => {
       registry = await startTestRegistry(dialect);
-      const issued = await registry.api('POST', '/api/v1/tokens', { name: 'reader', roles: ['viewer'] });
-      reader = { authorization: `Bearer ${issued.body.token}` };
+      reader = { authorization: `Bearer ${await tokenFor(registry, 'service:reader', [{ role: 'viewer' }])}` };
       // Changes and reads interleaved in time, by two actors.
       await registry.api('POST', '/api/v1/namespaces', { name: 'fraud' });
       for (const name of ['a', 'b', 'c']) {

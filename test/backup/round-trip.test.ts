@@ -12,7 +12,7 @@ import { storedRoot } from '../../src/store/merkle/prove-from-store.js';
 import { readCanonicalEntries } from '../../src/store/queries/read-canonical-entries.js';
 import { ledgerSize } from '../../src/store/queries/read-ledger.js';
 import { testPostgresUrl, uniqueSchemaName } from '../support/postgres.js';
-import { type DialectName, type TestRegistry, dialects, discardTestRegistry, startTestRegistry, uploadBlob } from '../support/test-registry.js';
+import { type DialectName, type TestRegistry, dialects, discardTestRegistry, startTestRegistry, uploadBlob, tokenFor } from '../support/test-registry.js';
 
 const sha256 = (bytes: Buffer): string => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 
@@ -57,9 +57,7 @@ for (const { name: dialect, skip } of dialects) {
       });
       expect(first.status).toBe(201);
       expect((await source.api('POST', '/api/v1/models/fraud/scorer/versions/1/publish', {})).status).toBe(200);
-      const issued = await source.api('POST', '/api/v1/tokens', { name: 'dashboards', roles: ['viewer'] });
-      expect(issued.status).toBe(201);
-      viewerToken = issued.body.token;
+      viewerToken = await tokenFor(source, 'service:dashboards', [{ role: 'viewer' }]);
       for (const path of ['/api/v1/models/fraud/scorer', '/api/v1/models/fraud/scorer/versions/1', '/api/v1/namespaces']) {
         expect((await source.api('GET', path)).status).toBe(200);
       }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestRegistry, dialects, discardTestRegistry, startTestRegistry, uploadBlob } from '../support/test-registry.js';
+import { type TestRegistry, dialects, discardTestRegistry, startTestRegistry, uploadBlob, tokenFor } from '../support/test-registry.js';
 
 for (const { name: dialect, skip } of dialects) {
   describe.skipIf(skip)(`catalog API contract on ${dialect}`, () => {
@@ -38,7 +38,7 @@ for (const { name: dialect, skip } of dialects) {
       });
 
       it('serves an OpenAPI 3.1 document that lists the contract paths', async () => {
-        const doc = (await (await fetch(`${registry.url}/api/v1/openapi.json`)).json()) as { openapi: string; paths: Record<string, unknown> };
+        const doc = (await registry.api('GET', '/api/v1/openapi.json')).body as { openapi: string; paths: Record<string, unknown> };
         expect(doc.openapi).toBe('3.1.0');
         for (const path of ['/api/v1/models', '/api/v1/models/{ns}/{name}/versions', '/api/v1/blobs/{digest}', '/api/v1/versions', '/api/v1/ledger/entries']) {
           expect(Object.keys(doc.paths)).toContain(path);
@@ -63,9 +63,7 @@ for (const { name: dialect, skip } of dialects) {
       });
 
       it('lets a viewer read but not write, naming the missing permission', async () => {
-        const issued = await registry.api('POST', '/api/v1/tokens', { name: 'reader', roles: ['viewer'] });
-        expect(issued.status).toBe(201);
-        const auth = { authorization: `Bearer ${issued.body.token}` };
+        const auth = { authorization: `Bearer ${await tokenFor(registry, 'service:reader', [{ role: 'viewer' }])}` };
         expect((await registry.api('GET', '/api/v1/models', undefined, auth)).status).toBe(200);
         const refused = await registry.api('POST', '/api/v1/models', { namespace: 'fraud', name: 'sneaky' }, auth);
         expect(refused.status).toBe(403);
@@ -73,9 +71,10 @@ for (const { name: dialect, skip } of dialects) {
       });
 
       it('stops accepting a revoked token', async () => {
-        const issued = await registry.api('POST', '/api/v1/tokens', { name: 'temp', roles: ['viewer'] });
+        await registry.api('POST', '/api/v1/bindings', { principal: 'service:temp', role: 'viewer', reason: 'a short-lived reader' });
+        const issued = await registry.api('POST', '/api/v1/tokens', { name: 'temp', principal: 'service:temp' });
         const auth = { authorization: `Bearer ${issued.body.token}` };
-        expect((await registry.api('GET', '/api/v1/whoami', undefined, auth)).body).toMatchObject({ principal: 'service:temp' });
+        expect((await registry.api('GET', '/api/v1/whoami', undefined, auth)).body).toMatchObject({ principal: 'service:temp', roles: ['viewer'] });
         expect((await registry.api('DELETE', `/api/v1/tokens/${issued.body.id}`)).status).toBe(204);
         expect((await registry.api('GET', '/api/v1/whoami', undefined, auth)).status).toBe(401);
       });

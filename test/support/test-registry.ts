@@ -113,3 +113,30 @@ export async function uploadBlob(registry: TestRegistry, content: string | Buffe
   if (response.status !== 201 && response.status !== 200) throw new Error(`upload failed: ${response.status} ${await response.text()}`);
   return { digest, size: bytes.length };
 }
+
+export interface GrantSpec {
+  readonly role: string;
+  readonly namespace?: string | null;
+}
+
+/** Grants `principal` these roles (as the admin) and issues it a token; returns the secret. */
+export async function tokenFor(
+  registry: TestRegistry,
+  principal: string,
+  grants: readonly GrantSpec[],
+  scope: { readonly roles?: readonly string[]; readonly namespaces?: readonly string[]; readonly expiresInDays?: number } = {},
+): Promise<string> {
+  for (const grant of grants) {
+    const granted = await registry.api('POST', '/api/v1/bindings', { principal, role: grant.role, namespace: grant.namespace ?? null, reason: 'granted by a test' });
+    if (granted.status !== 201 && granted.status !== 409) throw new Error(`grant failed: ${granted.status} ${JSON.stringify(granted.body)}`);
+  }
+  const name = `${principal.replace(/[^A-Za-z0-9._-]/g, '-')}-${randomBytes(3).toString('hex')}`.slice(0, 60);
+  const issued = await registry.api('POST', '/api/v1/tokens', { name, principal, ...scope });
+  if (issued.status !== 201) throw new Error(`token failed: ${issued.status} ${JSON.stringify(issued.body)}`);
+  return issued.body.token as string;
+}
+
+/** Calls the API with the given bearer token, JSON in and out. */
+export async function callAs(registry: TestRegistry, token: string, method: string, path: string, body?: unknown): Promise<ApiResponse> {
+  return registry.api(method, path, body, { authorization: `Bearer ${token}` });
+}
