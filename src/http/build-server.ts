@@ -10,6 +10,7 @@ import type { App, RouteDeps } from './app-types.js';
 import { authenticateRequest, authorizeRequest } from './authenticate.js';
 import { sendProblem } from './problem.js';
 import { recordReads } from './record-reads.js';
+import { redactSensitive } from './redact-sensitive.js';
 import { watchAccess } from './watch-access.js';
 import { AnomalyDetector } from '../security/anomaly-detector.js';
 import { DEFAULT_RATE_LIMIT_PER_MINUTE, limitRate } from './limit-rate.js';
@@ -107,6 +108,7 @@ export async function buildServer(deps: ServerDeps): Promise<App> {
   // preHandler: once the input is valid, the authorizer decides the route's action on its resource.
   app.addHook('preHandler', async (request) => authorizeRequest(request, deps.authorizer, routeDeps));
   recordReads(app, deps.access);
+  redactSensitive(app, deps.store, deps.authorizer);
   watchAccess(app, deps.detector ?? new AnomalyDetector(), deps.writer, (error) => app.log.error({ err: error }, 'could not record a security event'));
   if (deps.rateLimitPerMinute !== 0) await limitRate(app, deps.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT_PER_MINUTE);
   healthRoutes(app, routeDeps);

@@ -201,30 +201,6 @@ export interface AccessRecord {
 
 export type AuditRecord = ChangeRecord | AccessRecord;
 
-export interface IssueTokenRequest {
-  readonly name: string;
-  /** `user:…` or `service:…`; the server defaults to `service:<name>`. */
-  readonly principal?: string;
-  /** The server defaults to `[contributor]`. */
-  readonly roles?: readonly Role[];
-  readonly expiresInDays?: number;
-}
-
-export interface IssuedToken {
-  readonly id: string;
-  readonly name: string;
-  readonly principal: string;
-  readonly roles: string[];
-  readonly expiresAt: string | null;
-  /** The secret; the server shows it in this response only. */
-  readonly token: string;
-}
-
-export interface WhoAmI {
-  readonly principal: string;
-  readonly roles: string[];
-}
-
 export interface StoredBlob {
   readonly digest: string;
   readonly size: number;

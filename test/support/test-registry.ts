@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { OidcConfig } from '../../src/identity/oidc-config.js';
 import { type RunningServer, startServer } from '../../src/server/open-registry.js';
 import { postgresUnavailable, testPostgresUrl, uniqueSchemaName } from './postgres.js';
 
@@ -45,6 +46,12 @@ export interface StartOptions {
    * ledger entries stay exact; pass a time to test the production behaviour.
    */
   readonly accessFlushMs?: number;
+  /** Accept bearer JWTs from this identity provider. */
+  readonly oidc?: OidcConfig;
+  /** Requests per principal per minute (default: the server's). */
+  readonly rateLimitPerMinute?: number;
+  /** Serve HTTPS with these PEM files. */
+  readonly tls?: { readonly cert: string; readonly key: string };
 }
 
 export async function startTestRegistry(dialect: DialectName, options: StartOptions = {}): Promise<TestRegistry> {
@@ -61,6 +68,9 @@ export async function startTestRegistry(dialect: DialectName, options: StartOpti
     maxBlobBytes: options.maxBlobBytes,
     checkpointIntervalMs: options.checkpointIntervalMs,
     accessFlushMs: options.accessFlushMs ?? 0,
+    oidc: options.oidc,
+    rateLimitPerMinute: options.rateLimitPerMinute,
+    tls: options.tls,
   });
   const api = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse> => {
     const response = await fetch(server.url + path, {

@@ -36,6 +36,8 @@ export function builtinPolicies(): Record<string, string> {
     const scope = actions === 'all' ? 'action' : `action in [${actions.map((a) => `Action::"${a}"`).join(', ')}]`;
     policies[`role:${role}`] = `permit(principal, ${scope}, resource) when { context.roles.contains("${role}") };`;
   }
+  // Anyone authenticated may see who they are and ask for access: a newcomer holds no role yet.
+  policies['own:identity'] = 'permit(principal, action in [Action::"self.read", Action::"elevation.request"], resource is Registry);';
   policies['own:tokens'] = 'permit(principal, action == Action::"token.manage", resource is Token) when { resource has holder && resource.holder == principal };';
   for (const [id, { text }] of Object.entries(separationOfDuties)) policies[id] = text;
   return policies;
