@@ -4,6 +4,7 @@ import { Authenticator } from '../access/authenticator.js';
 import { Authorizer } from '../access/authorizer.js';
 import { storedPolicies } from '../store/queries/access-policies.js';
 import { OidcVerifier } from '../identity/oidc-verifier.js';
+import { AnomalyDetector } from '../security/anomaly-detector.js';
 import { TokenService } from '../access/token-service.js';
 import { FsBlobStore } from '../artifacts/fs-blob-store.js';
 import { CatalogService } from '../catalog/catalog-service.js';
@@ -114,6 +115,7 @@ export async function startServer(config: RegistryConfig): Promise<RunningServer
       maxBlobBytes: config.maxBlobBytes,
       access: registry.access,
       rateLimitPerMinute: config.rateLimitPerMinute,
+      detector: new AnomalyDetector(config.anomaly),
       https: config.tls === undefined ? undefined : { cert: await readFile(config.tls.cert), key: await readFile(config.tls.key) },
     });
     await app.listen({ host: config.host, port: config.port });

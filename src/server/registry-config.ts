@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import type { OidcConfig } from '../identity/oidc-config.js';
+import type { AnomalyOptions } from '../security/anomaly-detector.js';
 
 export interface RegistryConfig {
   /** Holds the SQLite database (unless `db` names PostgreSQL) and the blobs. */
@@ -28,6 +29,8 @@ export interface RegistryConfig {
   readonly tls?: { readonly cert: string; readonly key: string } | undefined;
   /** Requests each principal may make per minute (default 60,000); 0 turns the limit off. */
   readonly rateLimitPerMinute?: number | undefined;
+  /** What counts as unusual access (defaults: see src/security/anomaly-options.ts). */
+  readonly anomaly?: Partial<AnomalyOptions> | undefined;
   /** SQLite only: false keeps the writer on the main thread (default: its own thread). */
   readonly writerThread?: boolean | undefined;
 }

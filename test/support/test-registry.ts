@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { OidcConfig } from '../../src/identity/oidc-config.js';
+import type { AnomalyOptions } from '../../src/security/anomaly-detector.js';
 import { type RunningServer, startServer } from '../../src/server/open-registry.js';
 import { postgresUnavailable, testPostgresUrl, uniqueSchemaName } from './postgres.js';
 
@@ -52,6 +53,8 @@ export interface StartOptions {
   readonly rateLimitPerMinute?: number;
   /** Serve HTTPS with these PEM files. */
   readonly tls?: { readonly cert: string; readonly key: string };
+  /** What counts as unusual access (e.g. a low download threshold). */
+  readonly anomaly?: Partial<AnomalyOptions>;
 }
 
 export async function startTestRegistry(dialect: DialectName, options: StartOptions = {}): Promise<TestRegistry> {
@@ -71,6 +74,7 @@ export async function startTestRegistry(dialect: DialectName, options: StartOpti
     oidc: options.oidc,
     rateLimitPerMinute: options.rateLimitPerMinute,
     tls: options.tls,
+    anomaly: options.anomaly,
   });
   const api = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse> => {
     const response = await fetch(server.url + path, {
