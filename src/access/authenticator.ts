@@ -24,6 +24,7 @@ export class Authenticator {
     private readonly store: Store,
     readonly tokens: TokenService,
     private readonly identityProvider?: IdentityVerifier,
+    private readonly clock: () => Date = () => new Date(),
   ) {}
 
   async authenticate(bearer: string): Promise<Principal> {
@@ -33,7 +34,7 @@ export class Authenticator {
     }
     const identity = await this.identityProvider.verify(bearer);
     const groups = identity.groups.map((g) => `group:${g}`);
-    const held = await findGrants(this.store.db, identity.principal, groups, new Date().toISOString());
+    const held = await findGrants(this.store.db, identity.principal, groups, this.clock().toISOString());
     const mapped: Grant[] = identity.bindings.filter((b) => isRole(b.role)).map((b) => ({ role: b.role as Grant['role'], namespace: b.namespace, via: b.via }));
     return { id: identity.principal, groups: held.groups, grants: [...held.grants, ...mapped], scope: UNSCOPED, authenticatedBy: 'oidc' };
   }

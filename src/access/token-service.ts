@@ -183,8 +183,9 @@ export class TokenService {
 
 /** A token minted by a scoped token stays within that scope. */
 function narrowerThan(scope: TokenScope, request: IssueToken): void {
-  const within = (limit: readonly string[] | null, wanted: readonly string[] | null) => limit === null || (wanted !== null && wanted.every((w) => limit.includes(w)));
-  if (!within(scope.roles, request.roles) || !within(scope.namespaces, request.namespaces)) {
+  const rolesWithin = scope.roles === null || (request.roles !== null && request.roles.every((wanted) => scope.roles!.some((held) => roleCovers(held, wanted))));
+  const namespacesWithin = scope.namespaces === null || (request.namespaces !== null && request.namespaces.every((ns) => scope.namespaces!.includes(ns)));
+  if (!rolesWithin || !namespacesWithin) {
     throw new RegistryError('forbidden', 'A token cannot issue a token wider than its own scope; list roles and namespaces within it', { extensions: { permission: 'token.manage' } });
   }
 }

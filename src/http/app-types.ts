@@ -27,6 +27,8 @@ export interface RouteDeps {
   readonly signer: LedgerSigner;
   readonly authorizer: Authorizer;
   readonly limits: { readonly maxBlobBytes: number };
+  /** Now, for grants and approvals (injectable so tests can watch an elevation lapse). */
+  readonly clock: () => Date;
 }
 
 /** Names the resource an action is done to, from the validated request (a lookup when the resource's owner matters). */

@@ -29,7 +29,8 @@ import { versionRoutes } from './routes/version-routes.js';
 
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv) => Ajv;
 
-export interface ServerDeps extends Omit<RouteDeps, 'limits'> {
+export interface ServerDeps extends Omit<RouteDeps, 'limits' | 'clock'> {
+  readonly clock?: () => Date;
   readonly version: string;
   readonly logger?: FastifyServerOptions['logger'];
   /** JSON bodies; blobs have their own limit. */
@@ -101,8 +102,8 @@ export async function buildServer(deps: ServerDeps): Promise<App> {
       throw new Error(`route ${route.method} ${route.url} declares no guard`);
     }
   });
-  const { version: _version, logger: _logger, bodyLimit: _bodyLimit, maxBlobBytes, access: _access, detector: _detector, rateLimitPerMinute: _rate, https: _https, ...services } = deps;
-  const routeDeps: RouteDeps = { ...services, limits: { maxBlobBytes: maxBlobBytes ?? 64 * 1024 ** 3 } };
+  const { version: _version, logger: _logger, bodyLimit: _bodyLimit, maxBlobBytes, access: _access, detector: _detector, rateLimitPerMinute: _rate, https: _https, clock, ...services } = deps;
+  const routeDeps: RouteDeps = { ...services, clock: clock ?? (() => new Date()), limits: { maxBlobBytes: maxBlobBytes ?? 64 * 1024 ** 3 } };
   // onRequest: before any body is read, so an unauthenticated client cannot make the server parse or store anything.
   app.addHook('onRequest', async (request) => authenticateRequest(request, deps.authenticator));
   // preHandler: once the input is valid, the authorizer decides the route's action on its resource.

@@ -61,7 +61,7 @@ export async function openRegistry(config: RegistryConfig): Promise<Registry> {
     const blobs = new FsBlobStore(join(config.dataDir, 'blobs'));
     await blobs.init();
     const signer = await loadLedgerSigner(config.dataDir, config.ledgerKey, config.logOrigin);
-    tokens = new TokenService(store, writer);
+    tokens = new TokenService(store, writer, config.clock);
     const authorizer = new Authorizer(undefined, storedPolicies(store.db));
     await authorizer.refresh(true);
     const bootstrap = await tokens.bootstrap(config.adminToken);
@@ -109,12 +109,13 @@ export async function startServer(config: RegistryConfig): Promise<RunningServer
       writer: registry.writer,
       signer: registry.signer,
       authorizer: registry.authorizer,
-      authenticator: new Authenticator(registry.store, registry.tokens, identityProvider(config)),
+      authenticator: new Authenticator(registry.store, registry.tokens, identityProvider(config), config.clock),
       version: packageVersion(),
       logger: config.log ? { level: 'info' } : false,
       maxBlobBytes: config.maxBlobBytes,
       access: registry.access,
       rateLimitPerMinute: config.rateLimitPerMinute,
+      clock: config.clock ?? (() => new Date()),
       detector: new AnomalyDetector(config.anomaly),
       https: config.tls === undefined ? undefined : { cert: await readFile(config.tls.cert), key: await readFile(config.tls.key) },
     });

@@ -31,6 +31,8 @@ export interface RegistryConfig {
   readonly rateLimitPerMinute?: number | undefined;
   /** What counts as unusual access (defaults: see src/security/anomaly-options.ts). */
   readonly anomaly?: Partial<AnomalyOptions> | undefined;
+  /** The time grants and tokens are judged by; tests move it forward to watch them lapse. */
+  readonly clock?: (() => Date) | undefined;
   /** SQLite only: false keeps the writer on the main thread (default: its own thread). */
   readonly writerThread?: boolean | undefined;
 }

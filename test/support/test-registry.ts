@@ -53,6 +53,8 @@ export interface StartOptions {
   readonly rateLimitPerMinute?: number;
   /** Serve HTTPS with these PEM files. */
   readonly tls?: { readonly cert: string; readonly key: string };
+  /** The registry's notion of now, for grants and tokens. */
+  readonly clock?: () => Date;
   /** What counts as unusual access (e.g. a low download threshold). */
   readonly anomaly?: Partial<AnomalyOptions>;
 }
@@ -75,6 +77,7 @@ export async function startTestRegistry(dialect: DialectName, options: StartOpti
     rateLimitPerMinute: options.rateLimitPerMinute,
     tls: options.tls,
     anomaly: options.anomaly,
+    clock: options.clock,
   });
   const api = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse> => {
     const response = await fetch(server.url + path, {

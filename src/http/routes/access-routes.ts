@@ -45,7 +45,7 @@ const elevationResource: ResourceOf = async (request, deps) => {
 const policyResource: ResourceOf = (request) => ({ kind: 'Policy', id: String((request.params as { id?: string }).id ?? '*'), namespace: null });
 
 export function accessRoutes(app: App, deps: RouteDeps): void {
-  const { writer, store, authorizer } = deps;
+  const { writer, store, authorizer, clock } = deps;
 
   app.get(
     '/api/v1/roles',
@@ -78,7 +78,7 @@ export function accessRoutes(app: App, deps: RouteDeps): void {
     },
     async (request, reply) => {
       const { principal, role, namespace, expiresAt, reason } = request.body;
-      if (expiresAt !== undefined && Date.parse(expiresAt) <= Date.now()) throw new RegistryError('invalid_request', `expiresAt ${expiresAt} is in the past`);
+      if (expiresAt !== undefined && Date.parse(expiresAt) <= clock().getTime()) throw new RegistryError('invalid_request', `expiresAt ${expiresAt} is in the past`);
       const id = randomUUID();
       const expiry = expiresAt === undefined ? null : new Date(expiresAt).toISOString();
       await writer.write({ actor: request.principal.id, reason }, 'grantRole', { id, principal, role, namespace: namespace ?? null, expiresAt: expiry, via: 'binding' });
@@ -217,7 +217,7 @@ export function accessRoutes(app: App, deps: RouteDeps): void {
     { config: { guard: { action: 'elevation.approve', resource: elevationResource } }, schema: { tags, summary: 'Approve: the role is granted from now for the time asked, then lapses', params: Type.Object({ id: Type.String({ format: 'uuid' }) }), body: Decision } },
     async (request) => {
       const bindingId = randomUUID();
-      await writer.write({ actor: request.principal.id, reason: request.body.reason }, 'approveElevation', { id: request.params.id, bindingId, approvedAt: Date.now() });
+      await writer.write({ actor: request.principal.id, reason: request.body.reason }, 'approveElevation', { id: request.params.id, bindingId, approvedAt: clock().getTime() });
       return findElevation(store.db, request.params.id);
     },
   );
@@ -240,7 +240,7 @@ export function accessRoutes(app: App, deps: RouteDeps): void {
         querystring: Type.Object({ unusedDays: Type.Integer({ minimum: 1, maximum: 3650, default: 90 }) }, { additionalProperties: false }),
       },
     },
-    async (request) => reviewAccess(store.db, { unusedDays: request.query.unusedDays, now: new Date() }),
+    async (request) => reviewAccess(store.db, { unusedDays: request.query.unusedDays, now: clock() }),
   );
 
   app.get(

@@ -22,7 +22,7 @@ const IssueTokenSchema = Type.Object(
 
 const TokenId = Type.Object({ id: Type.String({ format: 'uuid' }) });
 
-const tokenResource = (id: string, holder: string): Resource => ({ kind: 'Token', id, namespace: null, attributes: { holder: principalRef(holder) }, hiddenAs: `Token ${id} does not exist` });
+const tokenResource = (id: string, holder: string): Resource => ({ kind: 'Token', id, namespace: null, attributes: { holder: principalRef(holder) } });
 
 /** A token to be issued: its holder decides whether the caller's own-token rule or token.manage applies. */
 const tokenToIssue: ResourceOf = (request) => {
