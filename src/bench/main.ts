@@ -12,6 +12,7 @@ import { round } from './percentiles.js';
 import { processMemory } from './process-memory.js';
 import { SEARCH_QUERIES, benchReads } from './read-bench.js';
 import { benchRegistrations } from './registration-bench.js';
+import { benchAuthorization } from './authorization-bench.js';
 
 /*
  * ModelKeep's performance figures on this machine, as one JSON document on
@@ -81,6 +82,7 @@ async function run(): Promise<Record<string, unknown>> {
     const memoryAfterRegistrations = await processMemory(server.pid);
     const reads = await benchReads(client, shape, settings.reads, note);
     const memoryAfterLoadAndReads = await processMemory(server.pid);
+    const authorization = await benchAuthorization(client, (token) => new HttpClient(url, token, 4), shape, quick, note);
     const ingest = await benchIngest(client, scratch, settings.blobBytes, note);
     const memoryAtEnd = await processMemory(server.pid);
     client.close();
@@ -117,6 +119,7 @@ async function run(): Promise<Record<string, unknown>> {
         ...registrations,
       },
       reads: { clients: settings.reads.clients, catalogVersions: load.versions, ...reads },
+      authorization,
       blobIngest: ingest,
       ledger,
       serverMemory: { pid: server.pid, atStart: memoryAtStart, afterRegistrations: memoryAfterRegistrations, afterLoadAndReads: memoryAfterLoadAndReads, atEnd: memoryAtEnd },
