@@ -1,0 +1,261 @@
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { type Action, actions } from '../../src/access/actions.js';
+import { Authenticator } from '../../src/access/authenticator.js';
+import type { App, RouteGuard } from '../../src/http/app-types.js';
+import { buildServer } from '../../src/http/build-server.js';
+import { discardTestRegistry, startTestRegistry, type TestRegistry, tokenFor, uploadBlob } from '../support/test-registry.js';
+import { probedActions } from './matrix-probes.js';
+
+/**
+ * Every route any server in this file registers, as Fastify announced it:
+ * Fastify lists no routes with their config afterwards, so the recorder
+ * hooks `onRoute` on each instance before the server adds its first route.
+ */
+interface Route {
+  readonly method: string;
+  readonly url: string;
+  readonly guard: RouteGuard | undefined;
+}
+const registered = vi.hoisted(() => [] as Route[]);
+vi.mock('fastify', async (importOriginal) => {
+  const real = await importOriginal<typeof import('fastify')>();
+  const recording = ((options?: object) => {
+    const app = real.default(options as never);
+    app.addHook('onRoute', (route) => {
+      for (const method of [route.method].flat()) registered.push({ method, url: route.url, guard: route.config?.guard as RouteGuard | undefined });
+    });
+    return app;
+  }) as unknown as typeof real.default;
+  return { ...real, default: recording, fastify: recording };
+});
+
+const PUBLIC_URLS = ['/healthz', '/readyz', '/api/v1/ledger/key'];
+
+/** Real things for path parameters to name, so a refusal comes from the authorizer and not from a lookup that found nothing. */
+interface Fixtures {
+  readonly digest: string;
+  readonly size: number;
+  readonly bindingId: string;
+  readonly tokenId: string;
+  readonly elevationId: string;
+}
+
+interface Sample {
+  readonly path: string;
+  readonly body?: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+const fresh = 'not uploaded yet';
+const freshDigest = `sha256:${createHash('sha256').update(fresh).digest('hex')}`;
+const binding = { principal: 'user:someone', role: 'viewer', namespace: 'alpha', reason: 'joins the team' };
+
+/** A plausible, valid request for each route (HEAD borrows its GET's). A new route fails the inventory until it has one here. */
+const samples: Readonly<Record<string, (f: Fixtures) => Sample>> = {
+  'POST /api/v1/namespaces': () => ({ path: '/api/v1/namespaces', body: { name: 'newteam' } }),
+  'GET /api/v1/namespaces': () => ({ path: '/api/v1/namespaces' }),
+  'GET /api/v1/namespaces/:ns': () => ({ path: '/api/v1/namespaces/alpha' }),
+  'PUT /api/v1/namespaces/:ns/schemas/:kind': () => ({ path: '/api/v1/namespaces/alpha/schemas/model', body: { type: 'object' } }),
+  'DELETE /api/v1/namespaces/:ns/schemas/:kind': () => ({ path: '/api/v1/namespaces/alpha/schemas/model' }),
+  'POST /api/v1/models': () => ({ path: '/api/v1/models', body: { namespace: 'alpha', name: 'newmodel' } }),
+  'GET /api/v1/models': () => ({ path: '/api/v1/models' }),
+  'GET /api/v1/models/:ns/:name': () => ({ path: '/api/v1/models/alpha/scorer' }),
+  'POST /api/v1/models/:ns/:name/restore': () => ({ path: '/api/v1/models/alpha/scorer/restore', body: { asOf: '1' } }),
+  'PATCH /api/v1/models/:ns/:name': () => ({ path: '/api/v1/models/alpha/scorer', body: { description: 'changed' } }),
+  'POST /api/v1/models/:ns/:name/versions': (f) => ({ path: '/api/v1/models/alpha/scorer/versions', body: { manifest: [{ path: 'w.bin', sha256: f.digest, size: f.size }] } }),
+  'GET /api/v1/models/:ns/:name/versions': () => ({ path: '/api/v1/models/alpha/scorer/versions' }),
+  'GET /api/v1/models/:ns/:name/versions/:n': () => ({ path: '/api/v1/models/alpha/scorer/versions/1' }),
+  'PATCH /api/v1/models/:ns/:name/versions/:n': () => ({ path: '/api/v1/models/alpha/scorer/versions/1', body: { description: 'changed' }, headers: { 'if-match': '"r1"' } }),
+  'POST /api/v1/models/:ns/:name/versions/:n/publish': () => ({ path: '/api/v1/models/alpha/scorer/versions/1/publish', body: {} }),
+  'GET /api/v1/versions': () => ({ path: '/api/v1/versions' }),
+  'GET /api/v1/diff': () => ({ path: '/api/v1/diff?from=0' }),
+  'GET /api/v1/blobs/:digest': (f) => ({ path: `/api/v1/blobs/${f.digest}` }),
+  'PUT /api/v1/blobs/:digest': () => ({ path: `/api/v1/blobs/${freshDigest}`, body: fresh, headers: { 'content-type': 'application/octet-stream' } }),
+  'GET /api/v1/ledger/entries': () => ({ path: '/api/v1/ledger/entries' }),
+  'GET /api/v1/ledger/checkpoint': () => ({ path: '/api/v1/ledger/checkpoint' }),
+  'GET /api/v1/ledger/key': () => ({ path: '/api/v1/ledger/key' }),
+  'GET /api/v1/ledger/proofs/inclusion': () => ({ path: '/api/v1/ledger/proofs/inclusion?seq=0' }),
+  'GET /api/v1/ledger/proofs/consistency': () => ({ path: '/api/v1/ledger/proofs/consistency?from=1&to=1' }),
+  'GET /api/v1/audit': () => ({ path: '/api/v1/audit' }),
+  'POST /api/v1/tokens': () => ({ path: '/api/v1/tokens', body: { name: 'my-laptop' } }),
+  'GET /api/v1/tokens': () => ({ path: '/api/v1/tokens' }),
+  'POST /api/v1/tokens/:id/rotate': (f) => ({ path: `/api/v1/tokens/${f.tokenId}/rotate`, body: {} }),
+  'DELETE /api/v1/tokens/:id': (f) => ({ path: `/api/v1/tokens/${f.tokenId}` }),
+  'GET /api/v1/whoami': () => ({ path: '/api/v1/whoami' }),
+  'GET /api/v1/roles': () => ({ path: '/api/v1/roles' }),
+  'POST /api/v1/bindings': () => ({ path: '/api/v1/bindings', body: binding }),
+  'GET /api/v1/bindings': () => ({ path: '/api/v1/bindings' }),
+  'DELETE /api/v1/bindings/:id': (f) => ({ path: `/api/v1/bindings/${f.bindingId}` }),
+  'PUT /api/v1/groups/:group/members/:member': () => ({ path: '/api/v1/groups/group:reviewers/members/user:someone' }),
+  'DELETE /api/v1/groups/:group/members/:member': () => ({ path: '/api/v1/groups/group:reviewers/members/user:someone' }),
+  'GET /api/v1/policies': () => ({ path: '/api/v1/policies' }),
+  'PUT /api/v1/policies/:id': () => ({ path: '/api/v1/policies/harmless', body: { text: 'forbid(principal, action, resource) when { false };', description: 'never applies', reason: 'a probe' } }),
+  'DELETE /api/v1/policies/:id': () => ({ path: '/api/v1/policies/harmless' }),
+  'POST /api/v1/elevations': () => ({ path: '/api/v1/elevations', body: { role: 'viewer', namespace: 'alpha', durationMinutes: 5, justification: 'new on the team' } }),
+  'GET /api/v1/elevations': () => ({ path: '/api/v1/elevations' }),
+  'POST /api/v1/elevations/:id/approve': (f) => ({ path: `/api/v1/elevations/${f.elevationId}/approve`, body: { reason: 'looks right' } }),
+  'POST /api/v1/elevations/:id/deny': (f) => ({ path: `/api/v1/elevations/${f.elevationId}/deny`, body: { reason: 'not needed' } }),
+  'GET /api/v1/access/review': () => ({ path: '/api/v1/access/review' }),
+  'GET /api/v1/security/events': () => ({ path: '/api/v1/security/events' }),
+  'GET /api/v1/openapi.json': () => ({ path: '/api/v1/openapi.json' }),
+};
+
+const sampleFor = (method: string, url: string) => samples[`${method === 'HEAD' ? 'GET' : method} ${url}`];
+
+/** What any authenticated caller may do with no role at all: see who they are, ask for access, issue their own token. */
+const isSelfService = (method: string, url: string, action: Action) =>
+  action === 'self.read' || action === 'elevation.request' || (action === 'token.manage' && method === 'POST' && url === '/api/v1/tokens');
+
+// Started before the tests are collected, so each route becomes a test of its own.
+const registry: TestRegistry = await startTestRegistry('sqlite');
+const inventory = [...registered];
+const named = <R extends Route & { guard: { action: Action } }>(routes: readonly R[]) => routes.map((r) => [`${r.method} ${r.url} (${r.guard.action})`, r] as const);
+const guarded = inventory.filter((r): r is Route & { guard: { action: Action } } => r.guard !== undefined && 'action' in r.guard);
+
+describe('route inventory: no route ships unprotected', () => {
+  let fixtures: Fixtures;
+  let newcomer: string;
+
+  beforeAll(async () => {
+    const admin = async (method: string, path: string, body?: unknown) => {
+      const answer = await registry.api(method, path, body);
+      expect(answer.status, `${method} ${path}: ${JSON.stringify(answer.body)}`).toBeLessThan(300);
+      return answer.body;
+    };
+    await admin('POST', '/api/v1/namespaces', { name: 'alpha' });
+    const blob = await uploadBlob(registry, 'alpha weights');
+    await admin('POST', '/api/v1/models', { namespace: 'alpha', name: 'scorer' });
+    await admin('POST', '/api/v1/models/alpha/scorer/versions', { manifest: [{ path: 'w.bin', sha256: blob.digest, size: blob.size }] });
+    const robotBinding = await admin('POST', '/api/v1/bindings', { principal: 'service:robot', role: 'viewer', namespace: 'alpha', reason: 'reads models' });
+    const robotToken = await admin('POST', '/api/v1/tokens', { name: 'robot', principal: 'service:robot' });
+    const asker = await tokenFor(registry, 'user:asker', [{ role: 'viewer', namespace: 'alpha' }]);
+    const asked = await registry.api('POST', '/api/v1/elevations', { role: 'contributor', namespace: 'alpha', durationMinutes: 30, justification: 'a release' }, { authorization: `Bearer ${asker}` });
+    fixtures = { digest: blob.digest, size: blob.size, bindingId: robotBinding.id, tokenId: robotToken.id, elevationId: asked.body.id };
+    // A principal with a token but no grant at all: granted so a token can be issued, then revoked.
+    const granted = await admin('POST', '/api/v1/bindings', { principal: 'user:newcomer', role: 'viewer', namespace: 'alpha', reason: 'to issue a token' });
+    newcomer = (await admin('POST', '/api/v1/tokens', { name: 'newcomer', principal: 'user:newcomer' })).token;
+    await admin('DELETE', `/api/v1/bindings/${granted.id}?reason=left-again`);
+  });
+
+  afterAll(async () => {
+    await discardTestRegistry(registry);
+  });
+
+  /** Sends a route's sample request, with no Authorization header at all unless one is given. */
+  async function call(method: string, url: string, authorization?: string) {
+    const sample = sampleFor(method, url)!(fixtures);
+    const body = method === 'HEAD' || sample.body === undefined ? undefined : typeof sample.body === 'string' ? sample.body : JSON.stringify(sample.body);
+    const headers: Record<string, string> = { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...sample.headers, ...(authorization === undefined ? {} : { authorization }) };
+    const response = await fetch(registry.url + sample.path, { method, headers, body });
+    const text = await response.text();
+    const json = response.headers.get('content-type')?.includes('json') === true && text !== '';
+    return { status: response.status, body: (json ? JSON.parse(text) : text) as { code?: string; permission?: string; detail?: string } | undefined };
+  }
+
+  it('registers a guard on every route, naming an action of the matrix', () => {
+    expect(inventory.length).toBeGreaterThan(40);
+    for (const { method, url, guard } of inventory) {
+      expect(guard, `${method} ${url}`).toBeDefined();
+      if (guard !== undefined && 'action' in guard) expect(actions, `${method} ${url}`).toContain(guard.action);
+    }
+  });
+
+  it('leaves exactly /healthz, /readyz and /api/v1/ledger/key public, and serves them without a credential', async () => {
+    const open = inventory.filter((r) => r.guard !== undefined && 'public' in r.guard);
+    expect([...new Set(open.map((r) => r.url))].sort()).toEqual([...PUBLIC_URLS].sort());
+    for (const url of PUBLIC_URLS) expect((await fetch(registry.url + url)).status, url).toBe(200);
+  });
+
+  it('serves no /documentation routes (no swagger UI is registered)', async () => {
+    expect(inventory.filter((r) => r.url.startsWith('/documentation'))).toEqual([]);
+    expect((await fetch(`${registry.url}/documentation/json`)).status).toBe(404);
+  });
+
+  it('has a sample request for every guarded route, so the checks below reach them all', () => {
+    expect(guarded.filter((r) => sampleFor(r.method, r.url) === undefined).map((r) => `${r.method} ${r.url}`)).toEqual([]);
+  });
+
+  it('exercises every guarded action in the role matrix', () => {
+    expect(guarded.filter((r) => !probedActions.has(r.guard.action)).map((r) => `${r.method} ${r.url}`)).toEqual([]);
+  });
+
+  it('leaves a principal whose only grant was revoked holding no grant at all', async () => {
+    expect((await call('GET', '/api/v1/whoami', `Bearer ${newcomer}`)).body).toMatchObject({ principal: 'user:newcomer', grants: [] });
+  });
+
+  it.each(named(guarded))('answers %s with 401 unauthenticated when no credential is sent', async (_name, { method, url }) => {
+    const answer = await call(method, url);
+    expect(answer.status, JSON.stringify(answer.body)).toBe(401);
+    if (method !== 'HEAD') expect(answer.body).toMatchObject({ code: 'unauthenticated' });
+  });
+
+  const selfService = guarded.filter((r) => isSelfService(r.method, r.url, r.guard.action));
+  const others = guarded.filter((r) => !isSelfService(r.method, r.url, r.guard.action));
+
+  it.each(named(others))('refuses %s to a principal holding no grant: 403 naming the action, or 404', async (_name, { method, url, guard }) => {
+    const answer = await call(method, url, `Bearer ${newcomer}`);
+    expect([403, 404], JSON.stringify(answer.body)).toContain(answer.status);
+    if (method === 'HEAD') return;
+    if (answer.status === 403) expect(answer.body).toMatchObject({ code: 'forbidden', permission: guard.action });
+    else expect(answer.body?.detail).not.toMatch(/^No route/);
+    if (answer.status === 404) expect(answer.body).toMatchObject({ code: 'not_found' });
+  });
+
+  it.each(named(selfService))('lets a principal holding no grant %s: anyone may, for themselves', async (_name, { method, url }) => {
+    const answer = await call(method, url, `Bearer ${newcomer}`);
+    expect(answer.status, JSON.stringify(answer.body)).toBeGreaterThanOrEqual(200);
+    expect(answer.status, JSON.stringify(answer.body)).toBeLessThan(300);
+  });
+
+  describe('a server built with a careless route', () => {
+    async function serverFor(): Promise<App> {
+      const r = registry.server.registry;
+      return buildServer({
+        store: r.store,
+        blobs: r.blobs,
+        catalog: r.catalog,
+        tokens: r.tokens,
+        writer: r.writer,
+        signer: r.signer,
+        authorizer: r.authorizer,
+        authenticator: new Authenticator(r.store, r.tokens),
+        access: r.access,
+        version: 'test',
+      });
+    }
+
+    it('refuses at startup a route that declares no guard', async () => {
+      const app = await serverFor();
+      try {
+        expect(() => app.get('/api/v1/extra-route', async () => ({ open: true }))).toThrow(/declares no guard/);
+      } finally {
+        await app.close();
+      }
+    });
+
+    // build-server.ts exempts /documentation* from its startup check (for a swagger UI that is not registered):
+    // such a route must still never answer without a credential.
+    it('never serves an unguarded /documentation route open: refused at startup, or 500 without running it', async () => {
+      const app = await serverFor();
+      let ran = false;
+      try {
+        try {
+          app.get('/documentation/probe', async () => {
+            ran = true;
+            return { open: true };
+          });
+        } catch (error) {
+          expect(String(error)).toMatch(/declares no guard/);
+          return;
+        }
+        const answer = await app.inject({ method: 'GET', url: '/documentation/probe' });
+        expect(answer.statusCode).toBe(500);
+        expect(answer.json()).toMatchObject({ code: 'internal' });
+        expect(ran).toBe(false);
+      } finally {
+        await app.close();
+      }
+    });
+  });
+});
