@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { packageVersion } from '../server/package-version.js';
+import { registerAccessCommands } from './commands/access/access-commands.js';
 import { registerBackupCommands } from './commands/backup-commands.js';
 import { registerDiffCommand } from './commands/diff-command.js';
 import { registerLedgerCommands } from './commands/ledger-commands.js';
@@ -26,6 +27,7 @@ const groups: readonly ((program: Command) => void)[] = [
   registerVersionCommands,
   registerPullCommand,
   registerTokenCommands,
+  registerAccessCommands,
   registerDiffCommand,
   registerLedgerCommands,
   registerBackupCommands,

@@ -12,7 +12,8 @@ const UNEXPECTED_EXIT = 1;
 const hints: Readonly<Record<string, string>> = {
   usage: 'Run the command with --help to see its arguments and an example.',
   unauthenticated: 'Log in again with `modelkeep login --url URL --token TOKEN` (or set MODELKEEP_URL and MODELKEEP_TOKEN) using a current token.',
-  forbidden: 'Ask an admin for a token with the needed role (`modelkeep token create NAME --role ROLE`).',
+  forbidden:
+    '`modelkeep whoami` shows what you hold. Ask a security admin to grant the role (`modelkeep access grant PRINCIPAL ROLE --reason TEXT`), or ask for it for a while (`modelkeep access elevate ROLE --minutes N --justification TEXT`).',
   not_found: 'Check the name: `modelkeep namespace list`, `modelkeep model list` and `modelkeep version list NS/NAME` show what exists.',
   already_exists: 'Use the existing one, or choose another name.',
   immutable: 'Published versions never change; push a new version instead.',
@@ -25,6 +26,7 @@ const hints: Readonly<Record<string, string>> = {
   digest_mismatch: 'Bytes did not match their digest: retry; if it persists, the registry copy is damaged and an admin should check the server.',
   size_mismatch: 'A file changed while it was being pushed; push again.',
   blobs_missing: 'Upload the blobs first; `modelkeep version push` does this for you.',
+  rate_limited: 'Too many requests from you in a short time; wait a little (the server says how long in Retry-After), then retry.',
   unavailable: 'Check that the server is running (`modelkeep serve`) and that the URL is right (`modelkeep whoami`).',
   body_too_large: 'The server refuses bodies this large; ask an admin about its limits.',
   internal: 'The server failed; its log says why. Retry, or report it with MODELKEEP_DEBUG=1 output.',

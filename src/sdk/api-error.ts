@@ -62,6 +62,7 @@ export function codeForStatus(status: number): ErrorCode {
     415: 'unsupported_media_type',
     416: 'range_not_satisfiable',
     428: 'precondition_required',
+    429: 'rate_limited',
     502: 'unavailable',
     503: 'unavailable',
     504: 'unavailable',

@@ -6,3 +6,4 @@ export type { BlobDownload, PutBlobOptions } from './blobs-api.js';
 export type { IfMatch } from './if-match.js';
 export { parseModelRef, parseVersionRef, formatModelRef, formatVersionRef } from './refs.js';
 export type * from './types.js';
+export type * from './access-types.js';

@@ -1,4 +1,6 @@
 import { packageVersion } from '../server/package-version.js';
+import { AccessApi } from './access-api.js';
+import type { WhoAmI } from './access-types.js';
 import { BlobsApi } from './blobs-api.js';
 import { HistoryApi } from './history-api.js';
 import { LedgerApi } from './ledger-api.js';
@@ -7,7 +9,6 @@ import { NamespacesApi } from './namespaces-api.js';
 import { type RetryPolicy, defaultRetryPolicy } from './retry-policy.js';
 import { TokensApi } from './tokens-api.js';
 import { type CallOptions, Transport } from './transport.js';
-import type { WhoAmI } from './types.js';
 import { VersionsApi } from './versions-api.js';
 
 export interface ModelKeepClientOptions {
@@ -46,6 +47,8 @@ export class ModelKeepClient {
   /** What changed between two points in time; see also the `asOf` option of reads. */
   readonly history: HistoryApi;
   readonly tokens: TokensApi;
+  /** Grants, groups, policies, elevations, access reviews and security events. */
+  readonly access: AccessApi;
   readonly #http: Transport;
 
   constructor(options: ModelKeepClientOptions) {
@@ -72,6 +75,7 @@ export class ModelKeepClient {
     this.ledger = new LedgerApi(this.#http);
     this.history = new HistoryApi(this.#http);
     this.tokens = new TokensApi(this.#http);
+    this.access = new AccessApi(this.#http);
   }
 
   /** The server's base URL, without a trailing slash. */
@@ -79,7 +83,7 @@ export class ModelKeepClient {
     return this.#http.baseUrl;
   }
 
-  /** The principal and roles behind the token. @throws ModelKeepApiError `unauthenticated` */
+  /** The principal behind the credential: its roles, the grants they come from, its groups and the token's scope. @throws ModelKeepApiError `unauthenticated` */
   whoami(options: CallOptions = {}): Promise<WhoAmI> {
     return this.#http.json({ method: 'GET', path: '/api/v1/whoami', ...options });
   }

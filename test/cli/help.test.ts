@@ -16,7 +16,7 @@ const paths = commandPaths(buildProgram());
 describe('--help', { timeout: 60_000 }, () => {
   it('covers the whole command tree', () => {
     expect(paths.map((p) => p.join(' '))).toEqual(
-      expect.arrayContaining(['serve', 'init', 'login', 'logout', 'whoami', 'namespace create', 'namespace schema set', 'model create', 'model list', 'model show', 'version push', 'version show', 'version list', 'version publish', 'pull', 'token create', 'token revoke', 'ledger tail']),
+      expect.arrayContaining(['serve', 'init', 'login', 'logout', 'whoami', 'namespace create', 'namespace schema set', 'model create', 'model list', 'model show', 'version push', 'version show', 'version list', 'version publish', 'pull', 'token create', 'token list', 'token rotate', 'token revoke', 'access grant', 'access review', 'access policy set', 'access elevate', 'access approve', 'ledger tail']),
     );
   });
 

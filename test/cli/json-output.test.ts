@@ -45,7 +45,10 @@ describe('--json output', { timeout: 60_000 }, () => {
       [['version', 'show', 'risk/pd@1'], (v) => expect(v).toMatchObject({ manifest: [expect.objectContaining({ path: 'model.onnx', size: 7 })] })],
       [['version', 'publish', 'risk/pd@1', '--reason', 'ok'], (v) => expect(v).toMatchObject({ status: 'published' })],
       [['ledger', 'tail', '-n', '3'], (v) => expect((v.entries as { seq: number }[]).map((e) => e.action)).toHaveLength(3)],
-      [['token', 'create', 'ci', '--role', 'viewer'], (v) => expect(v).toMatchObject({ name: 'ci', principal: 'service:ci', roles: ['viewer'], token: expect.stringMatching(/^mk_/) })],
+      [
+        ['token', 'create', 'ci', '--role', 'viewer'],
+        (v) => expect(v).toMatchObject({ name: 'ci', principal: 'user:admin', roles: ['viewer'], namespaces: null, expiresAt: expect.any(String), token: expect.stringMatching(/^mk_/) }),
+      ],
     ];
     for (const [args, check] of cases) {
       const run = await cli(...args);

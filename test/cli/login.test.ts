@@ -37,7 +37,8 @@ describe('login and logout', { timeout: 30_000 }, () => {
   });
 
   it('prefers MODELKEEP_URL and MODELKEEP_TOKEN over the stored login', async () => {
-    const issued = await registry.client.tokens.issue({ name: 'reader', roles: ['viewer'] });
+    await registry.client.access.grant({ principal: 'service:reader', role: 'viewer', reason: 'reads dashboards' });
+    const issued = await registry.client.tokens.issue({ name: 'reader', principal: 'service:reader' });
     const run = await runCli(['--json', 'whoami'], { env: { ...env, MODELKEEP_URL: registry.url, MODELKEEP_TOKEN: issued.token } });
     expect(jsonOf(run)).toMatchObject({ principal: 'service:reader', roles: ['viewer'] });
   });

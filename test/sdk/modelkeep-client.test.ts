@@ -11,7 +11,6 @@ import { failure } from './expect-api-error.js';
 
 const digestOf = (bytes: Buffer | string): string => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 
-
 describe('ModelKeepClient against a real registry', { timeout: 30_000 }, () => {
   let scratch: string;
   let server: RunningServer;
@@ -36,7 +35,14 @@ describe('ModelKeepClient against a real registry', { timeout: 30_000 }, () => {
   it('answers health, readiness and whoami', async () => {
     expect(await client.health()).toEqual({ status: 'ok' });
     expect(await client.ready()).toMatchObject({ status: 'ready' });
-    expect(await client.whoami()).toEqual({ principal: 'user:admin', roles: ['admin'] });
+    expect(await client.whoami()).toEqual({
+      principal: 'user:admin',
+      roles: ['admin'],
+      grants: [{ role: 'admin', namespace: null, via: 'bootstrap' }],
+      groups: [],
+      authenticatedBy: 'token',
+      scope: { roles: null, namespaces: null },
+    });
   });
 
   it('streams a blob up from a file, reporting progress, and says it exists afterwards', async () => {
@@ -128,9 +134,11 @@ describe('ModelKeepClient against a real registry', { timeout: 30_000 }, () => {
   });
 
   it('issues and revokes tokens', async () => {
-    const issued = await client.tokens.issue({ name: 'reader', roles: ['viewer'] });
+    await client.access.grant({ principal: 'service:reader', role: 'viewer', reason: 'reads the catalog' });
+    const issued = await client.tokens.issue({ name: 'reader', principal: 'service:reader' });
+    expect(issued).toMatchObject({ principal: 'service:reader', roles: null, namespaces: null, expiresAt: expect.any(String) });
     const reader = new ModelKeepClient({ baseUrl: server.url, token: issued.token });
-    expect(await reader.whoami()).toEqual({ principal: 'service:reader', roles: ['viewer'] });
+    expect(await reader.whoami()).toMatchObject({ principal: 'service:reader', roles: ['viewer'], grants: [{ role: 'viewer', namespace: null, via: 'binding' }] });
     expect(await failure(reader.namespaces.create({ name: 'nope' }))).toMatchObject({ code: 'forbidden', status: 403 });
     await client.tokens.revoke(issued.id);
     expect(await failure(reader.whoami())).toMatchObject({ code: 'unauthenticated', status: 401 });

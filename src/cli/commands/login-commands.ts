@@ -4,6 +4,7 @@ import { usageError } from '../cli-error.js';
 import { contextOf } from '../context.js';
 import { configPath, deleteLogin, writeLogin } from '../credentials.js';
 import { withExamples } from '../help-text.js';
+import { scopeText, where } from './access/access-format.js';
 
 export function registerLoginCommands(program: Command): void {
   withExamples(
@@ -50,8 +51,17 @@ export function registerLoginCommands(program: Command): void {
         const ctx = contextOf(command);
         const client = await ctx.client();
         const who = await client.whoami();
-        ctx.out.result({ url: client.baseUrl, ...who }, (r) => ctx.out.line(`${r.principal} on ${r.url} (roles: ${r.roles.join(', ') || 'none'})`));
+        ctx.out.result({ url: client.baseUrl, ...who }, (r) => {
+          ctx.out.line(`${r.principal} on ${r.url} (roles: ${r.roles.join(', ') || 'none'})`);
+          for (const g of r.grants) ctx.out.line(`  ${g.role} ${where(g.namespace)}, through ${g.via}`);
+          if (r.groups.length > 0) ctx.out.line(`  member of ${r.groups.join(', ')}`);
+          if (r.scope.roles !== null || r.scope.namespaces !== null) {
+            ctx.out.line(`  this token is scoped to roles: ${scopeText(r.scope.roles, 'all')}; namespaces: ${scopeText(r.scope.namespaces, 'all')}`);
+          }
+          if (r.grants.length === 0) ctx.out.note('You hold no grants; ask a security admin for one (`modelkeep access grant`).');
+        });
       }),
+    'modelkeep whoami',
     'modelkeep whoami --json',
   );
 }
