@@ -72,8 +72,8 @@ export const accessCommands = {
   }),
 
   setPolicy: (args: PolicySet): WriteSteps<void> => ({
-    decide: async () => {
-      checkPolicyText(args.id, args.text);
+    decide: async (tx) => {
+      checkPolicyText(args.id, args.text, await tx.selectFrom('access_policies').select(['id', 'text']).execute());
       return [{ action: 'policy.set', subject: policyUrn(args.id), payload: asPayload(args) }];
     },
     respond: async () => undefined,

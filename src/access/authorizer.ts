@@ -90,7 +90,11 @@ export class Authorizer {
   readableNamespaces(principal: Principal, action: Action = 'catalog.read'): 'all' | string[] {
     if (this.engine.decide(principal, action, registryResource, rolesAt(principal, null)).allowed) return 'all';
     const candidates = new Set<string>();
-    for (const grant of principal.grants) if (grant.namespace !== null) candidates.add(grant.namespace);
+    for (const grant of principal.grants) {
+      if (grant.namespace !== null) candidates.add(grant.namespace);
+      // A global grant cut down by the token's scope reads the scope's namespaces.
+      else for (const namespace of principal.scope.namespaces ?? []) candidates.add(namespace);
+    }
     return [...candidates].filter((namespace) => this.decide(principal, action, { kind: 'Namespace', id: namespace, namespace }).allowed).sort();
   }
 }

@@ -7,7 +7,7 @@ import type { WriteCommands } from '../server/write-commands.js';
 import type { Writer } from '../store/write-command.js';
 import type { BindingGranted, TokenCreated } from './entry-payloads.js';
 import { generateToken, hashToken, isStrongEnough } from './api-token.js';
-import { BOOTSTRAP_PRINCIPAL, type Grant, kindOf, type Principal, SYSTEM_ACTOR, type TokenScope } from './principal.js';
+import { BOOTSTRAP_PRINCIPAL, type Grant, kindOf, type Principal, rolesAt, SYSTEM_ACTOR, type TokenScope } from './principal.js';
 import { type Role, roleCovers } from './roles.js';
 
 const DAY = 86_400_000;
@@ -114,6 +114,8 @@ export class TokenService {
       }
     }
     if (caller.id === request.principal) narrowerThan(caller.scope, request);
+    else mayIssueFor(caller, request.principal, request.roles ?? grants.map((g) => g.role));
+    if (grants.length === 0) throw new RegistryError('invalid_request', `${request.principal} holds no grants, so a token would allow nothing; grant a role first (\`modelkeep access grant ${request.principal} ROLE\`)`);
     const secret = generateToken();
     const token = this.tokenPayload(request.name, request.principal, { roles: request.roles, namespaces: request.namespaces }, secret, this.expiryFor(request.principal, request.expiresInDays));
     await this.writer.write({ actor: caller.id }, 'createToken', { token, onlyIfFirst: false });
@@ -121,8 +123,11 @@ export class TokenService {
   }
 
   /** A new secret, same holder and scope; the old one stops now or after `graceSeconds` (for deployments that reload). */
-  async rotate(actor: string, id: string, options: { expiresInDays?: number | undefined; graceSeconds?: number | undefined }): Promise<IssuedToken> {
+  async rotate(caller: Principal, id: string, options: { expiresInDays?: number | undefined; graceSeconds?: number | undefined }): Promise<IssuedToken> {
+    const actor = caller.id;
     const old = await this.find(id);
+    // Rotating hands the caller a working secret: the same rule as issuing one.
+    if (old.principal !== caller.id) mayIssueFor(caller, old.principal, old.roles ?? (await this.grantsOf(old.principal)).map((g) => g.role));
     const secret = generateToken();
     const token = this.tokenPayload(old.name, old.principal, { roles: old.roles, namespaces: old.namespaces }, secret, this.expiryFor(old.principal, options.expiresInDays));
     const oldExpiresAt = new Date(this.clock().getTime() + (options.graceSeconds ?? 0) * 1000).toISOString();
@@ -178,6 +183,24 @@ export class TokenService {
 
   private issued(token: TokenCreated, secret: string): IssuedToken {
     return { id: token.id, name: token.name, principal: token.principal, roles: token.roles, namespaces: token.namespaces ?? null, expiresAt: token.expiresAt!, token: secret };
+  }
+}
+
+/**
+ * A secret for someone else lets its issuer act as them. So: users get
+ * theirs from themselves or the identity provider, or (to onboard people
+ * without one) from a global admin; service accounts from anyone with
+ * token.manage, but never a token that can do more than the issuer.
+ */
+function mayIssueFor(caller: Principal, holder: string, roles: readonly Role[]): void {
+  const own = [...rolesAt(caller, null)];
+  if (kindOf(holder) === 'user' && !own.includes('admin')) {
+    throw new RegistryError('forbidden', `Only ${holder} (or a global admin) may hold a secret that acts as ${holder}; they can issue their own with \`modelkeep token create\``, { extensions: { permission: 'token.manage' } });
+  }
+  for (const role of new Set(roles)) {
+    if (!own.some((held) => roleCovers(held, role))) {
+      throw new RegistryError('forbidden', `A token for ${holder} would carry ${role}, which you do not hold globally: no one issues a credential stronger than their own`, { extensions: { permission: 'token.manage' } });
+    }
   }
 }
 

@@ -1,3 +1,4 @@
+import { keepRedacted } from './keep-redacted.js';
 import { RegistryError } from '../errors/registry-error.js';
 import type { EntryDraft } from '../ledger/entry.js';
 import { asPayload, type ModelCreated, type ModelFields, type ModelUpdated } from './entry-payloads.js';
@@ -59,7 +60,7 @@ export function decideUpdateModel(model: Model | undefined, label: string, patch
   if (model === undefined) throw new RegistryError('not_found', `Model ${label} does not exist`);
   checkEtag(ifMatch, model.revision, false);
   const { reason, ...fields } = patch;
-  const changes: Partial<ModelFields> = fields;
+  const changes: Partial<ModelFields> = fields.extra === undefined ? fields : { ...fields, extra: keepRedacted(fields.extra, model.extra) as typeof fields.extra };
   const payload: ModelUpdated = { namespace: model.namespace, name: model.name, changes };
   return { action: 'model.updated', subject: model.urn, reason, payload: asPayload(payload) };
 }

@@ -1,3 +1,4 @@
+import { keepRedacted } from './keep-redacted.js';
 import type { NormalisedManifest } from '../artifacts/manifest.js';
 import { manifestDigest } from '../artifacts/manifest.js';
 import { RegistryError } from '../errors/registry-error.js';
@@ -46,7 +47,8 @@ export function decideUpdateVersion(
   const draft = requireDraft(version, label, 'changed');
   checkEtag(ifMatch, draft.revision, true);
   const { reason, manifest: _raw, ...fields } = patch;
-  const metadata: VersionMetadata = { ...draft.metadata, ...fields };
+  const extra = keepRedacted(fields.extra, draft.metadata.extra) as VersionMetadata['extra'];
+  const metadata: VersionMetadata = { ...draft.metadata, ...fields, ...(extra === undefined ? {} : { extra }) };
   const nextManifest = manifest ?? draft.manifest;
   const payload: VersionUpdated = {
     namespace: draft.namespace,

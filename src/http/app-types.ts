@@ -46,6 +46,8 @@ declare module 'fastify' {
     principal: Principal;
     /** Set when a credential was refused but named its holder (a revoked or expired token). */
     refusal?: { readonly holder: string | undefined; readonly revokedToken: boolean };
+    /** Why the credential was refused, answered once the rate limiter has counted the attempt. */
+    authFailure?: unknown;
     /** The authorizer answered 404 so the resource's existence does not leak: a refusal all the same. */
     hidden?: boolean;
     /** What the authorizer was asked, once it was. */

@@ -10,9 +10,23 @@ const BEARER = /^Bearer ([\x21-\x7e]{1,8192})$/i;
 
 /**
  * Default deny, step one (onRequest, before any body is read): every route
- * but the public ones needs a valid credential.
+ * but the public ones needs a valid credential. A refusal is kept on the
+ * request and answered by `refuseUnauthenticated`, so the rate limiter in
+ * between counts it against the caller's address.
  */
 export async function authenticateRequest(request: FastifyRequest, authenticator: Authenticator): Promise<void> {
+  try {
+    await authenticate(request, authenticator);
+  } catch (error) {
+    request.authFailure = error;
+  }
+}
+
+export async function refuseUnauthenticated(request: FastifyRequest): Promise<void> {
+  if (request.authFailure !== undefined) throw request.authFailure;
+}
+
+async function authenticate(request: FastifyRequest, authenticator: Authenticator): Promise<void> {
   // No route matched: the not-found answer reveals nothing the public API document does not.
   if (request.is404) return;
   const guard = request.routeOptions.config.guard;

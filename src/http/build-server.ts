@@ -7,7 +7,7 @@ import type { AccessRecorder } from '../audit/access-recorder.js';
 import { errorCatalog } from '../errors/codes.js';
 import { RegistryError } from '../errors/registry-error.js';
 import type { App, RouteDeps } from './app-types.js';
-import { authenticateRequest, authorizeRequest } from './authenticate.js';
+import { authenticateRequest, authorizeRequest, refuseUnauthenticated } from './authenticate.js';
 import { sendProblem } from './problem.js';
 import { recordReads } from './record-reads.js';
 import { redactSensitive } from './redact-sensitive.js';
@@ -106,12 +106,14 @@ export async function buildServer(deps: ServerDeps): Promise<App> {
   const routeDeps: RouteDeps = { ...services, clock: clock ?? (() => new Date()), limits: { maxBlobBytes: maxBlobBytes ?? 64 * 1024 ** 3 } };
   // onRequest: before any body is read, so an unauthenticated client cannot make the server parse or store anything.
   app.addHook('onRequest', async (request) => authenticateRequest(request, deps.authenticator));
+  // Counted between the two, so refused credentials spend their address's budget.
+  if (deps.rateLimitPerMinute !== 0) await limitRate(app, deps.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT_PER_MINUTE);
+  app.addHook('onRequest', refuseUnauthenticated);
   // preHandler: once the input is valid, the authorizer decides the route's action on its resource.
   app.addHook('preHandler', async (request) => authorizeRequest(request, deps.authorizer, routeDeps));
   recordReads(app, deps.access);
   redactSensitive(app, deps.store, deps.authorizer);
   watchAccess(app, deps.detector ?? new AnomalyDetector(), deps.writer, (error) => app.log.error({ err: error }, 'could not record a security event'));
-  if (deps.rateLimitPerMinute !== 0) await limitRate(app, deps.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT_PER_MINUTE);
   healthRoutes(app, routeDeps);
   namespaceRoutes(app, routeDeps);
   modelRoutes(app, routeDeps);

@@ -1,13 +1,17 @@
 import type { FastifyRequest } from 'fastify';
 import type { Authorizer } from '../access/authorizer.js';
+import { REDACTED } from '../catalog/keep-redacted.js';
 import { findExtensionSchema } from '../store/queries/find-catalog.js';
 import type { Store } from '../store/open-store.js';
 import type { App } from './app-types.js';
 
-export const REDACTED = '[redacted]';
 
 type Kind = 'model' | 'version';
 type Record_ = { urn?: unknown; namespace?: unknown; extra?: unknown; metadata?: { extra?: unknown } };
+type Change = { urn?: unknown; kind?: unknown; fields?: { field: string; before: unknown; after: unknown }[] };
+
+/** `mk:model:ns/name` or `mk:version:ns/name@n` → ns */
+const namespaceOfUrn = (urn: string): string => urn.slice(urn.indexOf(':', 3) + 1).split('/')[0]!;
 
 /** The `extra` fields a namespace's extension schema marks `"x-sensitive": true`. */
 export function sensitiveFields(schema: object | undefined): string[] {
@@ -25,32 +29,51 @@ function extraOf(record: Record_, kind: Kind): Record<string, unknown> | undefin
   return typeof extra === 'object' && extra !== null ? (extra as Record<string, unknown>) : undefined;
 }
 
+function redactIn(extra: unknown, fields: readonly string[]): void {
+  if (typeof extra !== 'object' || extra === null) return;
+  for (const field of fields) if (field in extra) (extra as Record<string, unknown>)[field] = REDACTED;
+}
+
 /**
- * Catalog answers leave out what the caller may not see: fields of `extra`
- * that the namespace's schema marks sensitive read `[redacted]` unless the
- * caller holds catalog.read_sensitive there. Decided once per namespace in
- * the answer, not once per record.
+ * Answers leave out what the caller may not see: fields of `extra` that the
+ * namespace's schema marks sensitive read `[redacted]` unless the caller
+ * holds catalog.read_sensitive there, in records (read or just written) and
+ * in diffs. Decided once per namespace in the answer, not once per record.
  */
 export function redactSensitive(app: App, store: Store, authorizer: Authorizer): void {
   app.addHook('preSerialization', async (request: FastifyRequest, _reply, payload: unknown) => {
-    const guard = request.routeOptions.config.guard;
-    if (guard === undefined || !('action' in guard) || guard.action !== 'catalog.read' || request.principal === undefined) return payload;
-    const records = (Array.isArray((payload as { items?: unknown })?.items) ? (payload as { items: Record_[] }).items : [payload as Record_]).filter(
-      (r) => typeof r === 'object' && r !== null && kindOf(r) !== undefined,
-    );
+    if (request.principal === undefined || typeof payload !== 'object' || payload === null) return payload;
     const hidden = new Map<string, string[]>();
+    const hiddenFields = async (kind: Kind, namespace: string): Promise<string[]> => {
+      const key = `${kind}:${namespace}`;
+      let fields = hidden.get(key);
+      if (fields === undefined) {
+        const allowed = authorizer.decide(request.principal, 'catalog.read_sensitive', { kind: 'Namespace', id: namespace, namespace }).allowed;
+        fields = allowed ? [] : sensitiveFields(await findExtensionSchema(store.db, namespace, kind));
+        hidden.set(key, fields);
+      }
+      return fields;
+    };
+    const items = (payload as { items?: unknown }).items;
+    const records = (Array.isArray(items) ? (items as Record_[]) : [payload as Record_]).filter((r) => typeof r === 'object' && r !== null && kindOf(r) !== undefined);
     for (const record of records) {
       const kind = kindOf(record)!;
       const extra = extraOf(record, kind);
       if (extra === undefined || Object.keys(extra).length === 0 || typeof record.namespace !== 'string') continue;
-      const key = `${kind}:${record.namespace}`;
-      let fields = hidden.get(key);
-      if (fields === undefined) {
-        const allowed = authorizer.decide(request.principal, 'catalog.read_sensitive', { kind: 'Namespace', id: record.namespace, namespace: record.namespace }).allowed;
-        fields = allowed ? [] : sensitiveFields(await findExtensionSchema(store.db, record.namespace, kind));
-        hidden.set(key, fields);
+      redactIn(extra, await hiddenFields(kind, record.namespace));
+    }
+    const changes = (payload as { changes?: unknown }).changes;
+    if (Array.isArray(changes)) {
+      for (const change of changes as Change[]) {
+        if ((change.kind !== 'model' && change.kind !== 'version') || typeof change.urn !== 'string') continue;
+        const fields = await hiddenFields(change.kind, namespaceOfUrn(change.urn));
+        if (fields.length === 0) continue;
+        for (const fieldChange of change.fields ?? []) {
+          const path = change.kind === 'model' ? 'extra' : 'metadata';
+          if (fieldChange.field !== path && fieldChange.field !== 'extra') continue;
+          for (const side of [fieldChange.before, fieldChange.after]) redactIn(change.kind === 'version' && fieldChange.field === 'metadata' ? (side as { extra?: unknown } | null)?.extra : side, fields);
+        }
       }
-      for (const field of fields) if (field in extra) extra[field] = REDACTED;
     }
     return payload;
   });

@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { principalRef, type Resource } from '../access/resource.js';
 import { versionUrn } from '../catalog/urns.js';
+import { RegistryError } from '../errors/registry-error.js';
 import type { ResourceOf, RouteDeps } from './app-types.js';
 
 type Params = Record<string, string | number>;
@@ -63,12 +64,40 @@ export async function versionWithDuties(deps: RouteDeps, ns: string, model: stri
   return { kind: 'Version', id: `${ns}/${model}@${number}`, namespace: ns, attributes, hiddenAs: `Version ${ns}/${model}@${number} does not exist` };
 }
 
-/** A download: decided by the namespaces whose versions name the blob (global grants alone for one no version names yet). */
-export const blobToRead: ResourceOf = async (request, deps) => {
-  const digest = String(paramsOf(request).digest);
+async function blobResource(deps: RouteDeps, digest: string): Promise<Resource> {
   const rows = await deps.store.db.selectFrom('version_blobs').select('namespace').distinct().where('digest', '=', digest).execute();
   return { kind: 'Blob', id: digest, namespace: null, sharedBy: rows.map((r) => r.namespace), hiddenAs: `Blob ${digest} is not stored` };
-};
+}
+
+/** A download: decided by the namespaces whose versions name the blob (global grants alone for one no version names yet). */
+export const blobToRead: ResourceOf = (request, deps) => blobResource(deps, String(paramsOf(request).digest));
+
+/**
+ * Naming a blob in a manifest makes it readable in the version's namespace,
+ * so a caller may only name blobs it may already read (or that no version
+ * names yet, i.e. ones it could have just uploaded): a digest seen elsewhere
+ * is not a way into another namespace's artifacts.
+ */
+export async function authorizeManifestBlobs(request: FastifyRequest, deps: RouteDeps, manifest: readonly { readonly sha256: string }[] | undefined): Promise<void> {
+  const digests = [...new Set((manifest ?? []).map((entry) => entry.sha256))];
+  const holders = new Map<string, string[]>();
+  for (let i = 0; i < digests.length; i += 500) {
+    const rows = await deps.store.db.selectFrom('version_blobs').select(['digest', 'namespace']).distinct().where('digest', 'in', digests.slice(i, i + 500)).execute();
+    for (const row of rows) holders.set(row.digest, [...(holders.get(row.digest) ?? []), row.namespace]);
+  }
+  // One decision per distinct set of holding namespaces, not one per file.
+  const decided = new Set<string>();
+  for (const [digest, sharedBy] of holders) {
+    const key = [...new Set(sharedBy)].sort().join(',');
+    if (decided.has(key)) continue;
+    decided.add(key);
+    if (!deps.authorizer.decide(request.principal, 'blob.read', { kind: 'Blob', id: digest, namespace: null, sharedBy }).allowed) {
+      throw new RegistryError('forbidden', `The manifest names ${digest}, which versions in namespaces you may not read already hold; you need blob.read there to name it`, {
+        extensions: { permission: 'blob.read' },
+      });
+    }
+  }
+}
 
 export const blobToWrite: ResourceOf = (request) => ({ kind: 'Blob', id: String(paramsOf(request).digest), namespace: null });
 

@@ -34,9 +34,11 @@ let engines = 0;
  * is parsed once per change (parsing per call costs several times a decision).
  */
 export class PolicyEngine {
-  private readonly setId = `modelkeep-${++engines}`;
-
-  constructor(custom: readonly CustomPolicy[] = []) {
+  /** `setId`: where cedar-wasm keeps the parsed set (per thread); reuse one for short-lived engines so they do not pile up. */
+  constructor(
+    custom: readonly CustomPolicy[] = [],
+    private readonly setId = `modelkeep-${++engines}`,
+  ) {
     this.load(custom);
   }
 
@@ -72,10 +74,19 @@ export class PolicyEngine {
   }
 }
 
-/** Checks one policy an admin wants to add; the error names what Cedar could not parse. */
-export function checkPolicyText(id: string, text: string): void {
+/**
+ * Checks a policy an admin wants to add: it must parse (the error names what
+ * Cedar could not), and together with the others it must leave a global
+ * admin able to manage policies, or no one could ever take it back.
+ */
+export function checkPolicyText(id: string, text: string, others: readonly CustomPolicy[]): void {
   const answer = cedar.checkParsePolicySet({ staticPolicies: { [id]: text } });
   if (answer.type === 'failure') {
     throw new RegistryError('invalid_request', `The policy does not parse: ${answer.errors.map((e) => e.message).join('; ')}`);
+  }
+  const candidate = new PolicyEngine([...others.filter((p) => p.id !== id), { id, text }], 'modelkeep-candidate');
+  const admin: Principal = { id: 'user:policy-check', groups: [], grants: [{ role: 'admin', namespace: null, via: 'check' }], scope: { roles: null, namespaces: null }, authenticatedBy: 'system' };
+  if (!candidate.decide(admin, 'policy.manage', { kind: 'Policy', id, namespace: null }, new Set(['admin'])).allowed) {
+    throw new RegistryError('invalid_request', 'With this policy no administrator could manage policies any more (it would lock everyone out); narrow it so that policy.manage stays allowed to admin');
   }
 }

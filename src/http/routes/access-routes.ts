@@ -89,15 +89,23 @@ export function accessRoutes(app: App, deps: RouteDeps): void {
   app.get(
     '/api/v1/bindings',
     {
-      config: { guard: { action: 'access.review' } },
+      config: { guard: { action: 'self.read' } },
       schema: {
         tags,
-        summary: 'Role bindings, by principal or namespace',
+        summary: "Role bindings, by principal or namespace: all of them with access.review, or one namespace's to whoever may grant there",
         querystring: Type.Object({ principal: Type.Optional(PrincipalId), namespace: Type.Optional(NameSchema) }, { additionalProperties: false }),
         response: { 200: Type.Object({ items: Type.Array(BindingSchema) }) },
       },
     },
-    async (request) => ({ items: await listBindings(store.db, request.query) }),
+    async (request) => {
+      const { namespace } = request.query;
+      const reviewer = authorizer.decide(request.principal, 'access.review').allowed;
+      if (!reviewer) {
+        if (namespace === undefined) authorizer.authorize(request.principal, 'access.review');
+        else authorizer.authorize(request.principal, 'grant.manage', { kind: 'Binding', id: '*', namespace });
+      }
+      return { items: await listBindings(store.db, request.query) };
+    },
   );
 
   app.delete(
@@ -133,7 +141,16 @@ export function accessRoutes(app: App, deps: RouteDeps): void {
   app.get(
     '/api/v1/policies',
     { config: { guard: { action: 'policy.manage', resource: policyResource } }, schema: { tags, summary: 'The authorization policies admins added (Cedar), beside the built-in ones' } },
-    async () => ({ items: await store.db.selectFrom('access_policies').selectAll().orderBy('id').execute() }),
+    async () => ({
+      items: (await store.db.selectFrom('access_policies').selectAll().orderBy('id').execute()).map((row) => ({
+        id: row.id.replace(/^custom:/, ''),
+        text: row.text,
+        description: row.description,
+        updatedAt: row.updated_at,
+        updatedBy: row.updated_by,
+        updatedSeq: Number(row.updated_seq),
+      })),
+    }),
   );
   app.put(
     '/api/v1/policies/:id',
@@ -155,9 +172,12 @@ export function accessRoutes(app: App, deps: RouteDeps): void {
   );
   app.delete(
     '/api/v1/policies/:id',
-    { config: { guard: { action: 'policy.manage', resource: policyResource } }, schema: { tags, summary: 'Remove an added policy', params: Type.Object({ id: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,62}$' }) }) } },
+    {
+      config: { guard: { action: 'policy.manage', resource: policyResource } },
+      schema: { tags, summary: 'Remove an added policy', params: Type.Object({ id: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,62}$' }) }), querystring: Type.Object({ reason: Type.Optional(Reason) }, { additionalProperties: false }) },
+    },
     async (request, reply) => {
-      await writer.write({ actor: request.principal.id }, 'removePolicy', { id: `custom:${request.params.id}` });
+      await writer.write({ actor: request.principal.id, reason: request.query.reason }, 'removePolicy', { id: `custom:${request.params.id}` });
       await authorizer.refresh(true);
       return reply.code(204).send();
     },

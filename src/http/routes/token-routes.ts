@@ -87,7 +87,7 @@ export function tokenRoutes(app: App, { tokens, store, authorizer }: RouteDeps):
       },
     },
     async (request, reply) => {
-      const issued = await tokens.rotate(request.principal.id, request.params.id, request.body ?? {});
+      const issued = await tokens.rotate(request.principal, request.params.id, request.body ?? {});
       return reply.code(201).send({ ...issued, roles: issued.roles === null ? null : [...issued.roles], namespaces: issued.namespaces === null ? null : [...issued.namespaces] });
     },
   );

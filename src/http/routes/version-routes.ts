@@ -13,7 +13,7 @@ import {
 import { resolveAsOf } from '../../store/queries/as-of.js';
 import { searchVersions } from '../../store/queries/search-versions.js';
 import type { App, RouteDeps } from '../app-types.js';
-import { modelInPath, modelToRegisterIn, versionInPath } from '../resources.js';
+import { authorizeManifestBlobs, modelInPath, modelToRegisterIn, versionInPath } from '../resources.js';
 import { readableNamespaces } from '../readable-namespaces.js';
 import { sendWrite, writeContext } from '../write-reply.js';
 import { AsOf, AsOfQuery, Cursor, Limit, literalUnion, ModelParams, VersionParams } from './common-schemas.js';
@@ -40,7 +40,8 @@ const ModelVersionsQuery = Type.Object(
   { additionalProperties: false },
 );
 
-export function versionRoutes(app: App, { catalog, store, authorizer }: RouteDeps): void {
+export function versionRoutes(app: App, deps: RouteDeps): void {
+  const { catalog, store, authorizer } = deps;
   app.post(
     '/api/v1/models/:ns/:name/versions',
     {
@@ -56,6 +57,7 @@ export function versionRoutes(app: App, { catalog, store, authorizer }: RouteDep
     },
     async (request, reply) => {
       const { ns, name } = request.params;
+      await authorizeManifestBlobs(request, deps, request.body.manifest);
       const outcome = await catalog.registerVersion(writeContext(request, 201), ns, name, request.body);
       return sendWrite(reply, outcome, 201, `/api/v1/models/${ns}/${name}/versions/${outcome.result.number}`);
     },
@@ -103,6 +105,7 @@ export function versionRoutes(app: App, { catalog, store, authorizer }: RouteDep
     },
     async (request, reply) => {
       const { ns, name, n } = request.params;
+      await authorizeManifestBlobs(request, deps, request.body.manifest);
       const outcome = await catalog.updateVersion(writeContext(request, 200), { namespace: ns, model: name, number: n }, request.body, request.headers['if-match']);
       return sendWrite(reply, outcome, 200);
     },
