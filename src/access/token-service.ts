@@ -115,7 +115,7 @@ export class TokenService {
     }
     if (caller.id === request.principal) narrowerThan(caller.scope, request);
     else mayIssueFor(caller, request.principal, request.roles ?? grants.map((g) => g.role));
-    if (grants.length === 0) throw new RegistryError('invalid_request', `${request.principal} holds no grants, so a token would allow nothing; grant a role first (\`modelkeep access grant ${request.principal} ROLE\`)`);
+    // A token with no grant behind it still lets a newcomer see who they are and ask for an elevation.
     const secret = generateToken();
     const token = this.tokenPayload(request.name, request.principal, { roles: request.roles, namespaces: request.namespaces }, secret, this.expiryFor(request.principal, request.expiresInDays));
     await this.writer.write({ actor: caller.id }, 'createToken', { token, onlyIfFirst: false });
