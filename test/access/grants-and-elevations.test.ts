@@ -100,6 +100,16 @@ describe.each(dialects)('grants, tokens and elevations on $name', ({ name: diale
       expect(await changes('binding.revoked')).toContainEqual(expect.objectContaining({ actor: 'user:sam', subject: `mk:binding:${granted.body.id}`, reason: 'left the team' }));
     });
 
+    it.skipIf(skip)("are listed to whoever may grant in a namespace for that namespace only, and in full to reviewers", async () => {
+      const local = await tokenFor(registry, 'user:nadia', [{ role: 'security-admin', namespace: 'risk' }]);
+      const risk = await callAs(registry, local, 'GET', '/api/v1/bindings?namespace=risk');
+      expect(risk.status).toBe(200);
+      expect(risk.body.items.every((b: { namespace: string }) => b.namespace === 'risk')).toBe(true);
+      expect(risk.body.items.map((b: { principal: string }) => b.principal)).toContain('user:alice');
+      expect((await callAs(registry, local, 'GET', '/api/v1/bindings')).body).toMatchObject({ code: 'forbidden', permission: 'access.review' });
+      expect((await callAs(registry, securityA, 'GET', '/api/v1/bindings')).body.items.length).toBeGreaterThan(risk.body.items.length);
+    });
+
     it.skipIf(skip)('through a group reach its members, and stop when they leave it', async () => {
       const carl = await tokenFor(registry, 'user:carl', [{ role: 'viewer', namespace: 'risk' }]);
       await callAs(registry, securityA, 'POST', '/api/v1/bindings', { principal: 'group:risk-writers', role: 'contributor', namespace: 'risk', reason: 'the team writes here' });

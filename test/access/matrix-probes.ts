@@ -149,7 +149,7 @@ const registryProbes: Probe[] = [
   { action: 'audit.read', kind: 'AuditLog', target: 'the audit log', place: 'registry', request: () => ({ method: 'GET', path: '/api/v1/audit?limit=1' }) },
   { action: 'security.read', kind: 'SecurityEvents', target: 'the security events', place: 'registry', request: () => ({ method: 'GET', path: '/api/v1/security/events?limit=1' }) },
   { action: 'access.review', kind: 'AccessReview', target: 'the access review', place: 'registry', request: () => ({ method: 'GET', path: '/api/v1/access/review' }) },
-  { action: 'access.review', kind: 'Binding', target: "alpha's bindings", place: 'registry', request: () => ({ method: 'GET', path: '/api/v1/bindings?namespace=alpha' }) },
+  { action: 'access.review', kind: 'Binding', target: 'every binding', place: 'registry', request: () => ({ method: 'GET', path: '/api/v1/bindings' }) },
   { action: 'token.manage', kind: 'Token', target: 'its own new token', place: 'registry', own: true, request: (w) => ({ method: 'POST', path: '/api/v1/tokens', body: { name: w.unique('own') } }) },
   {
     action: 'token.manage',
