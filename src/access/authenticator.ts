@@ -1,6 +1,4 @@
 import { RegistryError } from '../errors/registry-error.js';
-import type { Store } from '../store/open-store.js';
-import { findGrants } from '../store/queries/find-grants.js';
 import { type Grant, type Principal, UNSCOPED } from './principal.js';
 import { isRole } from './roles.js';
 import type { TokenService } from './token-service.js';
@@ -21,7 +19,6 @@ const JWT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*$/;
 /** Bearer credentials: our API tokens, or JWTs from the organisation's identity provider when one is configured. */
 export class Authenticator {
   constructor(
-    private readonly store: Store,
     readonly tokens: TokenService,
     private readonly identityProvider?: IdentityVerifier,
     private readonly clock: () => Date = () => new Date(),
@@ -34,7 +31,7 @@ export class Authenticator {
     }
     const identity = await this.identityProvider.verify(bearer);
     const groups = identity.groups.map((g) => `group:${g}`);
-    const held = await findGrants(this.store.db, identity.principal, groups, this.clock().toISOString());
+    const held = await this.tokens.grants.grantsOf(identity.principal, groups, this.clock());
     const mapped: Grant[] = identity.bindings.filter((b) => isRole(b.role)).map((b) => ({ role: b.role as Grant['role'], namespace: b.namespace, via: b.via }));
     return { id: identity.principal, groups: held.groups, grants: [...held.grants, ...mapped], scope: UNSCOPED, authenticatedBy: 'oidc' };
   }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { RegistryError } from '../errors/registry-error.js';
 import type { Store } from '../store/open-store.js';
 import { findGrants } from '../store/queries/find-grants.js';
+import { GrantCache } from './grant-cache.js';
 import { countTokens, findToken, findTokenByHash, type TokenRecord } from '../store/queries/find-token.js';
 import type { WriteCommands } from '../server/write-commands.js';
 import type { Writer } from '../store/write-command.js';
@@ -55,12 +56,15 @@ const USAGE_FLUSH_MS = 5000;
 export class TokenService {
   private readonly uses = new Map<string, string>();
   private readonly flushTimer: NodeJS.Timeout;
+  /** Grants per principal, for authentication; cleared whenever grants change through this server. */
+  readonly grants: GrantCache;
 
   constructor(
     private readonly store: Store,
     private readonly writer: Writer<WriteCommands>,
     private readonly clock: () => Date = () => new Date(),
   ) {
+    this.grants = new GrantCache(store.db);
     this.flushTimer = setInterval(() => void this.flushUsage().catch(() => undefined), USAGE_FLUSH_MS).unref();
   }
 
@@ -75,7 +79,7 @@ export class TokenService {
     if (record.expiresAt !== null && Date.parse(record.expiresAt) <= now.getTime()) {
       throw new CredentialRefused(`The bearer token expired at ${record.expiresAt}; rotate it (\`modelkeep token rotate\`) or ask for a new one`, record.principal, false);
     }
-    const held = await findGrants(this.store.db, record.principal, [], now.toISOString());
+    const held = await this.grants.grantsOf(record.principal, [], now);
     this.uses.set(record.id, now.toISOString());
     return { id: record.principal, groups: held.groups, grants: held.grants, scope: { roles: record.roles, namespaces: record.namespaces }, tokenId: record.id, authenticatedBy: 'token' };
   }

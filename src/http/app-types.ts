@@ -5,6 +5,7 @@ import type { Action } from '../access/actions.js';
 import type { Authenticator } from '../access/authenticator.js';
 import type { Authorizer } from '../access/authorizer.js';
 import type { Resource } from '../access/resource.js';
+import type { SensitiveFieldCache } from './redact-sensitive.js';
 import type { Principal } from '../access/principal.js';
 import type { TokenService } from '../access/token-service.js';
 import type { BlobStore } from '../artifacts/blob-store.js';
@@ -27,6 +28,8 @@ export interface RouteDeps {
   readonly signer: LedgerSigner;
   readonly authorizer: Authorizer;
   readonly limits: { readonly maxBlobBytes: number };
+  /** Which `extra` fields each namespace marks sensitive; cleared when a schema changes. */
+  readonly sensitiveFields: SensitiveFieldCache;
   /** Now, for grants and approvals (injectable so tests can watch an elevation lapse). */
   readonly clock: () => Date;
 }

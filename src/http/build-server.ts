@@ -10,7 +10,8 @@ import type { App, RouteDeps } from './app-types.js';
 import { authenticateRequest, authorizeRequest, refuseUnauthenticated } from './authenticate.js';
 import { sendProblem } from './problem.js';
 import { recordReads } from './record-reads.js';
-import { redactSensitive } from './redact-sensitive.js';
+import { clearingCachesOnChange } from './clear-caches.js';
+import { redactSensitive, SensitiveFieldCache } from './redact-sensitive.js';
 import { watchAccess } from './watch-access.js';
 import { AnomalyDetector } from '../security/anomaly-detector.js';
 import { DEFAULT_RATE_LIMIT_PER_MINUTE, limitRate } from './limit-rate.js';
@@ -29,7 +30,7 @@ import { versionRoutes } from './routes/version-routes.js';
 
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv) => Ajv;
 
-export interface ServerDeps extends Omit<RouteDeps, 'limits' | 'clock'> {
+export interface ServerDeps extends Omit<RouteDeps, 'limits' | 'clock' | 'sensitiveFields'> {
   readonly clock?: () => Date;
   readonly version: string;
   readonly logger?: FastifyServerOptions['logger'];
@@ -103,7 +104,16 @@ export async function buildServer(deps: ServerDeps): Promise<App> {
     }
   });
   const { version: _version, logger: _logger, bodyLimit: _bodyLimit, maxBlobBytes, access: _access, detector: _detector, rateLimitPerMinute: _rate, https: _https, clock, ...services } = deps;
-  const routeDeps: RouteDeps = { ...services, clock: clock ?? (() => new Date()), limits: { maxBlobBytes: maxBlobBytes ?? 64 * 1024 ** 3 } };
+  const sensitive = new SensitiveFieldCache(deps.store);
+  const routeDeps: RouteDeps = {
+    ...services,
+    writer: clearingCachesOnChange(deps.writer, [
+      { changedBy: /^(binding|group|elevation)\./, clear: () => deps.tokens.grants.invalidate() },
+    ]),
+    sensitiveFields: sensitive,
+    clock: clock ?? (() => new Date()),
+    limits: { maxBlobBytes: maxBlobBytes ?? 64 * 1024 ** 3 },
+  };
   // onRequest: before any body is read, so an unauthenticated client cannot make the server parse or store anything.
   app.addHook('onRequest', async (request) => authenticateRequest(request, deps.authenticator));
   // Counted between the two, so refused credentials spend their address's budget.
@@ -112,7 +122,7 @@ export async function buildServer(deps: ServerDeps): Promise<App> {
   // preHandler: once the input is valid, the authorizer decides the route's action on its resource.
   app.addHook('preHandler', async (request) => authorizeRequest(request, deps.authorizer, routeDeps));
   recordReads(app, deps.access);
-  redactSensitive(app, deps.store, deps.authorizer);
+  redactSensitive(app, sensitive, deps.authorizer);
   watchAccess(app, deps.detector ?? new AnomalyDetector(), deps.writer, (error) => app.log.error({ err: error }, 'could not record a security event'));
   healthRoutes(app, routeDeps);
   namespaceRoutes(app, routeDeps);

@@ -65,7 +65,7 @@ export async function versionWithDuties(deps: RouteDeps, ns: string, model: stri
 }
 
 async function blobResource(deps: RouteDeps, digest: string): Promise<Resource> {
-  const rows = await deps.store.db.selectFrom('version_blobs').select('namespace').distinct().where('digest', '=', digest).execute();
+  const rows = await deps.store.db.selectFrom('blob_holders').select('namespace').where('digest', '=', digest).execute();
   return { kind: 'Blob', id: digest, namespace: null, sharedBy: rows.map((r) => r.namespace), hiddenAs: `Blob ${digest} is not stored` };
 }
 
@@ -82,7 +82,7 @@ export async function authorizeManifestBlobs(request: FastifyRequest, deps: Rout
   const digests = [...new Set((manifest ?? []).map((entry) => entry.sha256))];
   const holders = new Map<string, string[]>();
   for (let i = 0; i < digests.length; i += 500) {
-    const rows = await deps.store.db.selectFrom('version_blobs').select(['digest', 'namespace']).distinct().where('digest', 'in', digests.slice(i, i + 500)).execute();
+    const rows = await deps.store.db.selectFrom('blob_holders').select(['digest', 'namespace']).where('digest', 'in', digests.slice(i, i + 500)).execute();
     for (const row of rows) holders.set(row.digest, [...(holders.get(row.digest) ?? []), row.namespace]);
   }
   // One decision per distinct set of holding namespaces, not one per file.

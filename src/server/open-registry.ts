@@ -109,7 +109,7 @@ export async function startServer(config: RegistryConfig): Promise<RunningServer
       writer: registry.writer,
       signer: registry.signer,
       authorizer: registry.authorizer,
-      authenticator: new Authenticator(registry.store, registry.tokens, identityProvider(config), config.clock),
+      authenticator: new Authenticator(registry.tokens, identityProvider(config), config.clock),
       version: packageVersion(),
       logger: config.log ? { level: 'info' } : false,
       maxBlobBytes: config.maxBlobBytes,

@@ -229,6 +229,12 @@ export interface VersionBlobRow {
   namespace: string;
 }
 
+export interface BlobHolderRow {
+  digest: string;
+  namespace: string;
+  versions: number;
+}
+
 export interface TokenUsageRow {
   token_id: string;
   last_used_at: string;
@@ -258,6 +264,7 @@ export interface Database {
   elevation_requests: ElevationRequestRow;
   security_events: SecurityEventRow;
   version_blobs: VersionBlobRow;
+  blob_holders: BlobHolderRow;
   token_usage: TokenUsageRow;
 }
 

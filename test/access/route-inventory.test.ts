@@ -223,7 +223,7 @@ describe('route inventory: no route ships unprotected', () => {
         writer: r.writer,
         signer: r.signer,
         authorizer: r.authorizer,
-        authenticator: new Authenticator(r.store, r.tokens),
+        authenticator: new Authenticator(r.tokens),
         access: r.access,
         version: 'test',
       });

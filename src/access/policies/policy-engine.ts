@@ -29,6 +29,7 @@ function cedarValue(value: AttributeValue): CedarValue {
 
 let engines = 0;
 
+
 /**
  * Cedar, kept parsed: the built-in policies plus the ones admins add. The set
  * is parsed once per change (parsing per call costs several times a decision).
@@ -56,15 +57,16 @@ export class PolicyEngine {
     if (resource.namespace !== null) attrs.namespace = resource.namespace;
     for (const [name, value] of Object.entries(resource.attributes ?? {})) attrs[name] = cedarValue(value);
     const groups = principal.groups.map((g) => ({ type: 'Group', id: g }));
+    const context = { roles: [...roles].sort() };
     const answer = cedar.statefulIsAuthorized({
       principal: principalUid(principal.id),
       action: { type: 'Action', id: action },
       resource: resourceUid,
-      context: { roles: [...roles] },
+      context,
       preparsedPolicySetId: this.setId,
+      // Entities without attributes or parents add nothing to a decision but its cost.
       entities: [
-        { uid: principalUid(principal.id), attrs: {}, parents: groups },
-        ...groups.map((uid) => ({ uid, attrs: {}, parents: [] })),
+        ...(groups.length === 0 ? [] : [{ uid: principalUid(principal.id), attrs: {}, parents: groups }]),
         { uid: resourceUid, attrs, parents: [] },
       ],
     });

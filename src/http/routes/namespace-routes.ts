@@ -12,7 +12,7 @@ import { resolveAsOf } from '../../store/queries/as-of.js';
 const tags = ['namespaces'];
 const SchemaParams = Type.Object({ ns: NameSchema, kind: ExtensionKindSchema });
 
-export function namespaceRoutes(app: App, { catalog, store, authorizer }: RouteDeps): void {
+export function namespaceRoutes(app: App, { catalog, store, authorizer, sensitiveFields }: RouteDeps): void {
   app.post(
     '/api/v1/namespaces',
     { config: { guard: { action: 'namespace.create' } }, schema: { tags, summary: 'Create a namespace (team)', body: CreateNamespaceSchema, response: { 201: NamespaceSchema } } },
@@ -55,7 +55,9 @@ export function namespaceRoutes(app: App, { catalog, store, authorizer }: RouteD
     },
     async (request, reply) => {
       const { ns, kind } = request.params;
-      return sendWrite(reply, await catalog.setExtensionSchema(writeContext(request, 200), ns, kind, request.body as JsonObject), 200);
+      const outcome = await catalog.setExtensionSchema(writeContext(request, 200), ns, kind, request.body as JsonObject);
+      sensitiveFields.clear();
+      return sendWrite(reply, outcome, 200);
     },
   );
 
@@ -64,7 +66,9 @@ export function namespaceRoutes(app: App, { catalog, store, authorizer }: RouteD
     { config: { guard: { action: 'namespace.configure', resource: namespaceInPath } }, schema: { tags, summary: 'Remove an extension schema', params: SchemaParams, response: { 200: NamespaceSchema } } },
     async (request, reply) => {
       const { ns, kind } = request.params;
-      return sendWrite(reply, await catalog.setExtensionSchema(writeContext(request, 200), ns, kind, null), 200);
+      const outcome = await catalog.setExtensionSchema(writeContext(request, 200), ns, kind, null);
+      sensitiveFields.clear();
+      return sendWrite(reply, outcome, 200);
     },
   );
 }

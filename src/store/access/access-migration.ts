@@ -78,6 +78,16 @@ export function accessMigration(): Migration {
         .addColumn('namespace', 'text', (c) => c.notNull())
         .addPrimaryKeyConstraint('version_blobs_pk', ['digest', 'version_id'])
         .execute();
+      // A draft's manifest change replaces its rows by version.
+      await db.schema.createIndex('version_blobs_version_idx').on('version_blobs').columns(['version_id']).execute();
+      // Which namespaces hold a blob, with how many versions each: one small read per download, however popular the blob.
+      await db.schema
+        .createTable('blob_holders')
+        .addColumn('digest', 'text', (c) => c.notNull())
+        .addColumn('namespace', 'text', (c) => c.notNull())
+        .addColumn('versions', 'integer', (c) => c.notNull())
+        .addPrimaryKeyConstraint('blob_holders_pk', ['digest', 'namespace'])
+        .execute();
 
       await db.schema
         .createTable('token_usage')

@@ -49,7 +49,7 @@ export async function projectVersionRegistered(tx: Db, entry: LedgerEntry): Prom
     .execute();
   const tags = version.metadata.tags ?? [];
   if (tags.length > 0) await tx.insertInto('version_tags').values(tags.map((tag) => ({ version_id: entry.seq, tag }))).execute();
-  await replaceVersionBlobs(tx, entry.seq, version.namespace, version.manifest);
+  await replaceVersionBlobs(tx, entry.seq, version.namespace, version.manifest, true);
   await recordVersionHistory(tx, entry.seq, entry.seq, true);
 }
 

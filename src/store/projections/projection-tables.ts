@@ -11,6 +11,7 @@ export interface ProjectionTable {
  * can be deleted in). Everything here can be rebuilt from the ledger.
  */
 export const projectionTables: readonly ProjectionTable[] = [
+  { name: 'blob_holders', key: ['digest', 'namespace'] },
   { name: 'version_blobs', key: ['digest', 'version_id'] },
   { name: 'version_tags', key: ['version_id', 'tag'] },
   { name: 'version_history', key: ['id', 'valid_from'] },

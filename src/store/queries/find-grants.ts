@@ -5,6 +5,8 @@ import type { Db } from '../database.js';
 export interface HeldGrants {
   readonly groups: readonly string[];
   readonly grants: readonly Grant[];
+  /** When the grants that lapse by themselves lapse (elevations, bindings with an expiry). */
+  readonly expiries: readonly string[];
 }
 
 /**
@@ -17,15 +19,17 @@ export async function findGrants(db: Db, principal: string, claimedGroups: reado
   const groups = [...new Set([...memberOf.map((row) => row.group_id), ...claimedGroups])];
   const rows = await db
     .selectFrom('role_bindings')
-    .select(['principal', 'role', 'namespace', 'via'])
+    .select(['principal', 'role', 'namespace', 'via', 'expires_at'])
     .where('principal', 'in', [principal, ...groups])
     .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
     .execute();
   const grants: Grant[] = [];
+  const expiries: string[] = [];
   for (const row of rows) {
+    if (row.expires_at !== null) expiries.push(row.expires_at);
     if (!isRole(row.role)) continue;
     const via = row.principal === principal ? (row.via === 'binding' ? 'binding' : row.via) : row.principal;
     grants.push({ role: row.role, namespace: row.namespace, via });
   }
-  return { groups, grants };
+  return { groups, grants, expiries };
 }
