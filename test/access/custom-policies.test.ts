@@ -95,6 +95,17 @@ describe.each(dialects)('policies added by a security admin, on $name', ({ name:
   });
 
   it.skipIf(skip).each([
+    ['a misspelt action', 'forbid(principal, action == Action::"blob.raed", resource);', /actions that do not exist: blob\.raed/],
+    ['an action named in a condition', 'forbid(principal, action, resource) when { action == Action::"model.delete" };', /actions that do not exist: model\.delete/],
+    ['an unknown resource type', 'forbid(principal, action, resource is Dataset);', /entity types that do not exist: Dataset/],
+  ])('refuses a policy that parses but could never match: %s', async (_what, text, why) => {
+    const refused = await setPolicy(securityAdmin, 'never-matches', text);
+    expectStatus(refused, 400);
+    expect(refused.body.detail).toMatch(why);
+    expect(await policyChanges('never-matches')).toEqual([]);
+  });
+
+  it.skipIf(skip).each([
     ['two policies under one id', 'permit(principal, action, resource); forbid(principal, action, resource);'],
     ['a template with a slot', 'permit(principal == ?principal, action, resource);'],
     ['text that is not Cedar', 'DROP TABLE access_policies; --'],

@@ -1,8 +1,8 @@
 import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
 import { RegistryError } from '../../errors/registry-error.js';
-import type { Action } from '../actions.js';
+import { type Action, actions } from '../actions.js';
 import { kindOf, type Principal } from '../principal.js';
-import type { AttributeValue, Resource } from '../resource.js';
+import { type AttributeValue, type Resource, resourceKinds } from '../resource.js';
 import { builtinPolicies } from './builtin-policies.js';
 
 export interface CustomPolicy {
@@ -76,6 +76,39 @@ export class PolicyEngine {
   }
 }
 
+const knownTypes = new Set<string>(['Action', 'User', 'Service', 'Group', ...resourceKinds]);
+const knownActions = new Set<string>(actions);
+
+/** Every entity type and action a policy names, from Cedar's JSON form of it. */
+function namesIn(node: unknown, found: { types: Set<string>; actions: Set<string> }): void {
+  if (Array.isArray(node)) for (const item of node) namesIn(item, found);
+  else if (typeof node === 'object' && node !== null) {
+    const record = node as Record<string, unknown>;
+    if (typeof record.entity_type === 'string') found.types.add(record.entity_type);
+    if (typeof record.type === 'string' && typeof record.id === 'string') {
+      found.types.add(record.type);
+      if (record.type === 'Action') found.actions.add(record.id);
+    }
+    for (const value of Object.values(record)) namesIn(value, found);
+  }
+}
+
+/** A misspelt action or type parses but never matches: refused here, with the names that exist. */
+function checkNames(text: string): void {
+  const json = cedar.policyToJson(text);
+  if (json.type === 'failure') throw new RegistryError('invalid_request', `The policy does not parse: ${json.errors.map((e) => e.message).join('; ')}`);
+  const found = { types: new Set<string>(), actions: new Set<string>() };
+  namesIn(json.json, found);
+  const unknownActions = [...found.actions].filter((a) => !knownActions.has(a));
+  if (unknownActions.length > 0) {
+    throw new RegistryError('invalid_request', `The policy names actions that do not exist: ${unknownActions.join(', ')}; the actions are listed at GET /api/v1/roles`);
+  }
+  const unknownTypes = [...found.types].filter((t) => !knownTypes.has(t));
+  if (unknownTypes.length > 0) {
+    throw new RegistryError('invalid_request', `The policy names entity types that do not exist: ${unknownTypes.join(', ')}; the types are ${[...knownTypes].join(', ')}`);
+  }
+}
+
 /**
  * Checks a policy an admin wants to add: it must parse (the error names what
  * Cedar could not), and together with the others it must leave a global
@@ -86,6 +119,7 @@ export function checkPolicyText(id: string, text: string, others: readonly Custo
   if (answer.type === 'failure') {
     throw new RegistryError('invalid_request', `The policy does not parse: ${answer.errors.map((e) => e.message).join('; ')}`);
   }
+  checkNames(text);
   const candidate = new PolicyEngine([...others.filter((p) => p.id !== id), { id, text }], 'modelkeep-candidate');
   const admin: Principal = { id: 'user:policy-check', groups: [], grants: [{ role: 'admin', namespace: null, via: 'check' }], scope: { roles: null, namespaces: null }, authenticatedBy: 'system' };
   if (!candidate.decide(admin, 'policy.manage', { kind: 'Policy', id, namespace: null }, new Set(['admin'])).allowed) {
