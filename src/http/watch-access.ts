@@ -20,15 +20,23 @@ function kindOf(request: FastifyRequest, status: number): ObservedRequest['kind'
  * a failure to record is reported, never a failure of the request.
  */
 export function watchAccess(app: App, detector: AnomalyDetector, writer: Writer<WriteCommands>, onError: (error: unknown) => void): void {
-  const record = (event: SecurityEvent) =>
-    writer
+  // Written off the answer's path, and waited for when the server closes, so no event raised before shutdown is lost.
+  const pending = new Set<Promise<unknown>>();
+  const record = (event: SecurityEvent) => {
+    const written = writer
       .write({ actor: SYSTEM_ACTOR, reason: event.summary }, 'recordSecurityEvent', { kind: event.kind, principal: event.principal, summary: event.summary, detail: { ...event.detail, at: event.at } })
-      .catch(onError);
+      .catch(onError)
+      .finally(() => pending.delete(written));
+    pending.add(written);
+  };
+  app.addHook('onClose', async () => {
+    await Promise.allSettled([...pending]);
+  });
   app.addHook('onResponse', async (request, reply) => {
     const guard = request.routeOptions.config.guard;
     if (guard === undefined || 'public' in guard) return;
     const actor = request.principal?.id ?? request.refusal?.holder ?? 'anonymous';
     const events = detector.observe({ at: Date.now(), actor, kind: kindOf(request, reply.statusCode), subject: request.url.split('?')[0]! });
-    for (const event of events) void record(event);
+    for (const event of events) record(event);
   });
 }

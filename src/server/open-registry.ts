@@ -4,7 +4,8 @@ import { Authenticator } from '../access/authenticator.js';
 import { Authorizer } from '../access/authorizer.js';
 import { storedPolicies } from '../store/queries/access-policies.js';
 import { OidcVerifier } from '../identity/oidc-verifier.js';
-import { AnomalyDetector } from '../security/anomaly-detector.js';
+import { AnomalyDetector, resolveAnomalyOptions } from '../security/anomaly-detector.js';
+import { seedDownloadBaselines } from '../security/seed-baselines.js';
 import { TokenService } from '../access/token-service.js';
 import { FsBlobStore } from '../artifacts/fs-blob-store.js';
 import { CatalogService } from '../catalog/catalog-service.js';
@@ -101,6 +102,8 @@ export interface RunningServer {
 export async function startServer(config: RegistryConfig): Promise<RunningServer> {
   const registry = await openRegistry(config);
   try {
+    const detector = new AnomalyDetector(config.anomaly);
+    await seedDownloadBaselines(registry.store.db, detector, resolveAnomalyOptions(config.anomaly ?? {}), new Date());
     const app = await buildServer({
       store: registry.store,
       blobs: registry.blobs,
@@ -116,7 +119,7 @@ export async function startServer(config: RegistryConfig): Promise<RunningServer
       access: registry.access,
       rateLimitPerMinute: config.rateLimitPerMinute,
       clock: config.clock ?? (() => new Date()),
-      detector: new AnomalyDetector(config.anomaly),
+      detector,
       https: config.tls === undefined ? undefined : { cert: await readFile(config.tls.cert), key: await readFile(config.tls.key) },
     });
     await app.listen({ host: config.host, port: config.port });
