@@ -61,11 +61,16 @@ export function wasRefused(request: FastifyRequest, status: number): boolean {
  * record to the recorder's buffer.
  */
 export function recordReads(app: App, recorder: AccessRecorder): void {
-  app.addHook('onResponse', async (request, reply) => {
+  // onSend, not onResponse: the record is taken before the client can see the answer, so a shutdown right after it cannot lose it.
+  app.addHook('onSend', async (request, reply, payload) => {
+    record(request, reply.statusCode);
+    return payload;
+  });
+  const record = (request: FastifyRequest, status: number): void => {
     const guard = request.routeOptions.config.guard;
     if (guard === undefined || 'public' in guard) return;
     const read = request.method === 'GET' || request.method === 'HEAD';
-    const refused = wasRefused(request, reply.statusCode);
+    const refused = wasRefused(request, status);
     if (!read && !refused) return;
     // A refused credential still names its holder when it was ours (revoked, expired); otherwise it is anonymous.
     const actor = request.principal?.id ?? request.refusal?.holder ?? 'anonymous';
@@ -75,7 +80,7 @@ export function recordReads(app: App, recorder: AccessRecorder): void {
       actor,
       action,
       subject: subject.length > MAX_SUBJECT ? subject.slice(0, MAX_SUBJECT) : subject,
-      status: reply.statusCode,
+      status,
     });
-  });
+  };
 }
