@@ -1,6 +1,7 @@
 import { RegistryError } from '../errors/registry-error.js';
 import { type Grant, type Principal, UNSCOPED } from './principal.js';
 import { isRole } from './roles.js';
+import { looksLikeJwt } from '../identity/oidc-verifier.js';
 import type { TokenService } from './token-service.js';
 
 /** What an identity provider vouches for: who, their groups, and the grants its configuration maps those groups to. */
@@ -14,8 +15,6 @@ export interface IdentityVerifier {
   verify(jwt: string): Promise<ExternalIdentity>;
 }
 
-const JWT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*$/;
-
 /** Bearer credentials: our API tokens, or JWTs from the organisation's identity provider when one is configured. */
 export class Authenticator {
   constructor(
@@ -25,7 +24,7 @@ export class Authenticator {
   ) {}
 
   async authenticate(bearer: string): Promise<Principal> {
-    if (!JWT.test(bearer)) return this.tokens.authenticate(bearer);
+    if (!looksLikeJwt(bearer)) return this.tokens.authenticate(bearer);
     if (this.identityProvider === undefined) {
       throw new RegistryError('unauthenticated', 'This registry accepts no identity-provider tokens (MODELKEEP_OIDC_ISSUER is not set); use an API token');
     }

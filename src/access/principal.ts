@@ -1,7 +1,10 @@
 import { type Role, roleCovers } from './roles.js';
 
 /** `user:alice`, `service:ci`, `group:ml-admins`: the kind is part of the id, so ledger actors say what they are. */
-export const PRINCIPAL_ID = '^(user|service|group):[A-Za-z0-9._@|+:-]{1,200}$';
+/** What follows the kind: also what an identity provider's principal claim must look like. */
+export const PRINCIPAL_NAME = '[A-Za-z0-9._@|+:-]{1,200}';
+export const principalIdOf = (kinds: readonly PrincipalKind[]): string => `^(${kinds.join('|')}):${PRINCIPAL_NAME}$`;
+export const PRINCIPAL_ID = principalIdOf(['user', 'service', 'group']);
 export const principalIdPattern = new RegExp(PRINCIPAL_ID);
 export type PrincipalKind = 'user' | 'service' | 'group';
 export const kindOf = (id: string): PrincipalKind => id.slice(0, id.indexOf(':')) as PrincipalKind;

@@ -1,3 +1,4 @@
+import { existed } from './existed.js';
 import type { BlobStore } from '../artifacts/blob-store.js';
 import type { Digest } from '../artifacts/digest.js';
 import { type NormalisedManifest, normaliseManifest } from '../artifacts/manifest.js';
@@ -32,7 +33,6 @@ const strip = <T extends { id: number }>({ id: _id, ...rest }: T): Omit<T, 'id'>
  * digests, SPDX, purls, blob presence) run before the write; everything that
  * depends on state is decided inside the writer's transaction.
  */
-const existed = (asOf: AsOf) => (asOf === undefined ? 'does not exist' : `did not exist as of ledger entry ${asOf}`);
 
 export class CatalogService {
   private readonly knownBlobSizes = new Map<Digest, number>();

@@ -53,8 +53,6 @@ declare module 'fastify' {
     authFailure?: unknown;
     /** The authorizer answered 404 so the resource's existence does not leak: a refusal all the same. */
     hidden?: boolean;
-    /** What the authorizer was asked, once it was. */
-    authorized?: { readonly action: Action; readonly resource: Resource };
   }
   interface FastifyContextConfig {
     guard?: RouteGuard;

@@ -56,7 +56,6 @@ export async function authorizeRequest(request: FastifyRequest, authorizer: Auth
   if (guard === undefined || 'public' in guard) return;
   await authorizer.refresh();
   const resource = guard.resource === undefined ? registryResource : await guard.resource(request, deps);
-  request.authorized = { action: guard.action, resource };
   try {
     authorizer.authorize(request.principal, guard.action, resource);
   } catch (error) {

@@ -88,16 +88,16 @@ export function redactSensitive(app: App, schemas: SensitiveFieldCache, authoriz
       if (extra === undefined || Object.keys(extra).length === 0 || typeof record.namespace !== 'string') continue;
       redactIn(extra, await hiddenFields(kind, record.namespace));
     }
+    // A diff: a model's `extra`, or a version's `metadata.extra`, on either side of each change.
     const changes = (payload as { changes?: unknown }).changes;
     if (Array.isArray(changes)) {
       for (const change of changes as Change[]) {
         if ((change.kind !== 'model' && change.kind !== 'version') || typeof change.urn !== 'string') continue;
         const fields = await hiddenFields(change.kind, namespaceOfUrn(change.urn));
-        if (fields.length === 0) continue;
-        for (const fieldChange of change.fields ?? []) {
-          const path = change.kind === 'model' ? 'extra' : 'metadata';
-          if (fieldChange.field !== path && fieldChange.field !== 'extra') continue;
-          for (const side of [fieldChange.before, fieldChange.after]) redactIn(change.kind === 'version' && fieldChange.field === 'metadata' ? (side as { extra?: unknown } | null)?.extra : side, fields);
+        const holder = change.kind === 'model' ? 'extra' : 'metadata';
+        for (const { field, before, after } of fields.length === 0 ? [] : (change.fields ?? [])) {
+          if (field !== holder) continue;
+          for (const side of [before, after]) redactIn(change.kind === 'model' ? side : (side as { extra?: unknown } | null)?.extra, fields);
         }
       }
     }

@@ -1,24 +1,25 @@
 import type { FastifyRequest } from 'fastify';
-import { principalRef, type Resource } from '../access/resource.js';
-import { versionUrn } from '../catalog/urns.js';
+import type { Resource } from '../access/resource.js';
+import { existed } from '../catalog/existed.js';
+import { resolveAsOf } from '../store/queries/as-of.js';
 import { RegistryError } from '../errors/registry-error.js';
 import type { ResourceOf, RouteDeps } from './app-types.js';
 
 type Params = Record<string, string | number>;
 const paramsOf = (request: FastifyRequest) => request.params as Params;
 
-/** The answer a missing one gets, with or without `asOf`, so a hidden one answers exactly the same. */
-function missing(what: string, request: FastifyRequest): string {
+/** The answer a missing one gets, with or without `asOf` (resolved as the catalog resolves it), so a hidden one answers exactly the same. */
+async function missing(what: string, request: FastifyRequest, deps: RouteDeps): Promise<string> {
   const asOf = (request.query as { asOf?: string | number } | undefined)?.asOf;
-  return `${what} ${asOf === undefined ? 'does not exist' : `did not exist as of ledger entry ${asOf}`}`;
+  return `${what} ${existed(asOf === undefined ? undefined : await resolveAsOf(deps.store.db, String(asOf)))}`;
 }
 
 export const namespaceResource = (name: string, hiddenAs?: string): Resource => ({ kind: 'Namespace', id: name, namespace: name, hiddenAs });
 
 /** `/namespaces/:ns…` */
-export const namespaceInPath: ResourceOf = (request) => {
+export const namespaceInPath: ResourceOf = async (request, deps) => {
   const ns = String(paramsOf(request).ns);
-  return namespaceResource(ns, missing(`Namespace ${ns}`, request));
+  return namespaceResource(ns, await missing(`Namespace ${ns}`, request, deps));
 };
 
 /** A create whose namespace is in the body. */
@@ -28,9 +29,9 @@ export const namespaceInBody: ResourceOf = (request) => {
 };
 
 /** `/models/:ns/:name…` */
-export const modelInPath: ResourceOf = (request) => {
+export const modelInPath: ResourceOf = async (request, deps) => {
   const { ns, name } = paramsOf(request);
-  return { kind: 'Model', id: `${ns}/${name}`, namespace: String(ns), hiddenAs: missing(`Model ${ns}/${name}`, request) };
+  return { kind: 'Model', id: `${ns}/${name}`, namespace: String(ns), hiddenAs: await missing(`Model ${ns}/${name}`, request, deps) };
 };
 
 /** Registering into a model: hidden like the model-missing answer of registration. */
@@ -40,29 +41,11 @@ export const modelToRegisterIn: ResourceOf = (request) => {
 };
 
 /** `/models/:ns/:name/versions/:n…` */
-export const versionInPath: ResourceOf = (request) => {
+export const versionInPath: ResourceOf = async (request, deps) => {
   const { ns, name, n } = paramsOf(request);
-  return { kind: 'Version', id: `${ns}/${name}@${n}`, namespace: String(ns), hiddenAs: missing(`Version ${ns}/${name}@${n}`, request) };
+  return { kind: 'Version', id: `${ns}/${name}@${n}`, namespace: String(ns), hiddenAs: await missing(`Version ${ns}/${name}@${n}`, request, deps) };
 };
 
-/**
- * A version with what separation of duties needs: who authored it (registered
- * or changed it) and its model's risk tier. Governance adds approvers and deployers.
- */
-export async function versionWithDuties(deps: RouteDeps, ns: string, model: string, number: number, extra: Record<string, readonly string[]> = {}): Promise<Resource> {
-  const authors = await deps.store.db
-    .selectFrom('ledger_entries')
-    .select('actor')
-    .distinct()
-    .where('subject', '=', versionUrn(ns, model, number))
-    .where('action', 'in', ['version.registered', 'version.updated'])
-    .execute();
-  const tier = await deps.store.db.selectFrom('models').select('risk_tier').where('namespace', '=', ns).where('name', '=', model).executeTakeFirst();
-  const attributes: Record<string, string | readonly ReturnType<typeof principalRef>[]> = { authors: authors.map((a) => principalRef(a.actor)) };
-  if (tier?.risk_tier != null) attributes.riskTier = tier.risk_tier;
-  for (const [name, principals] of Object.entries(extra)) attributes[name] = principals.map(principalRef);
-  return { kind: 'Version', id: `${ns}/${model}@${number}`, namespace: ns, attributes, hiddenAs: `Version ${ns}/${model}@${number} does not exist` };
-}
 
 async function blobResource(deps: RouteDeps, digest: string): Promise<Resource> {
   const rows = await deps.store.db.selectFrom('blob_holders').select('namespace').where('digest', '=', digest).execute();

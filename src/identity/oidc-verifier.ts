@@ -1,3 +1,4 @@
+import { PRINCIPAL_NAME } from '../access/principal.js';
 import { createRemoteJWKSet, decodeProtectedHeader, errors, type JWTPayload, type JWTVerifyGetKey, jwtVerify } from 'jose';
 import { RegistryError } from '../errors/registry-error.js';
 import { isTrustedProviderUrl, type OidcConfig } from './oidc-config.js';
@@ -16,7 +17,7 @@ export interface OidcIdentity {
 
 // RFC 7515 §7.1: header.payload.signature; an unsecured JWT (RFC 7519 §6) has an empty signature.
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
-const PRINCIPAL_VALUE = /^[A-Za-z0-9._@|+:-]{1,200}$/;
+const PRINCIPAL_VALUE = new RegExp(`^${PRINCIPAL_NAME}$`);
 /** Far above any real access token; spares the parser hostile megabytes. */
 const MAX_TOKEN_CHARS = 16_384;
 const FETCH_TIMEOUT_MS = 5_000;

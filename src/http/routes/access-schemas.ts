@@ -1,12 +1,12 @@
 import { Type } from '@sinclair/typebox';
-import { PRINCIPAL_ID } from '../../access/principal.js';
+import { PRINCIPAL_ID, principalIdOf } from '../../access/principal.js';
 import { roles } from '../../access/roles.js';
 import { NameSchema } from '../../catalog/schemas.js';
 
 export const RoleSchema = Type.Union(roles.map((r) => Type.Literal(r)));
 export const PrincipalId = Type.String({ pattern: PRINCIPAL_ID, maxLength: 210, description: '`user:<id>`, `service:<name>` or `group:<name>`' });
-export const UserOrService = Type.String({ pattern: '^(user|service):[A-Za-z0-9._@|+:-]{1,200}$', maxLength: 210 });
-export const GroupId = Type.String({ pattern: '^group:[A-Za-z0-9._@|+:-]{1,200}$', maxLength: 210 });
+export const UserOrService = Type.String({ pattern: principalIdOf(['user', 'service']), maxLength: 210 });
+export const GroupId = Type.String({ pattern: principalIdOf(['group']), maxLength: 210 });
 export const Reason = Type.String({ minLength: 3, maxLength: 2000, description: 'Why: kept in the ledger with the change' });
 export const NullableNamespace = Type.Union([NameSchema, Type.Null()]);
 

@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import { rolesAnywhere } from '../../access/principal.js';
 import { principalRef, type Resource } from '../../access/resource.js';
-import { listTokens, type TokenRecord } from '../../store/queries/find-token.js';
+import { listTokens } from '../../store/queries/find-token.js';
 import type { App, ResourceOf, RouteDeps } from '../app-types.js';
 import { IssuedTokenSchema, RoleSchema, TokenSchema, UserOrService } from './access-schemas.js';
 import { NameSchema } from '../../catalog/schemas.js';
@@ -37,7 +37,12 @@ const existingToken: ResourceOf = async (request, deps) => {
   return tokenResource(id, record.principal);
 };
 
-const tokenView = (t: TokenRecord) => ({ ...t, roles: t.roles === null ? null : [...t.roles], namespaces: t.namespaces === null ? null : [...t.namespaces] });
+/** A token as the API shows it (its scope as plain arrays). */
+const tokenView = <T extends { roles: readonly string[] | null; namespaces: readonly string[] | null }>(t: T) => ({
+  ...t,
+  roles: t.roles === null ? null : [...t.roles],
+  namespaces: t.namespaces === null ? null : [...t.namespaces],
+});
 
 export function tokenRoutes(app: App, { tokens, store, authorizer }: RouteDeps): void {
   app.post(
@@ -46,7 +51,7 @@ export function tokenRoutes(app: App, { tokens, store, authorizer }: RouteDeps):
     async (request, reply) => {
       const { name, principal, roles, namespaces, expiresInDays } = request.body;
       const issued = await tokens.issue(request.principal, { name, principal: principal ?? request.principal.id, roles: roles ?? null, namespaces: namespaces ?? null, expiresInDays });
-      return reply.code(201).send({ ...issued, roles: issued.roles === null ? null : [...issued.roles], namespaces: issued.namespaces === null ? null : [...issued.namespaces] });
+      return reply.code(201).send(tokenView(issued));
     },
   );
 
@@ -64,7 +69,7 @@ export function tokenRoutes(app: App, { tokens, store, authorizer }: RouteDeps):
     async (request: FastifyRequest<{ Querystring: { principal?: string } }>) => {
       const whose = request.query.principal ?? (authorizer.decide(request.principal, 'token.manage', { kind: 'Token', id: '*', namespace: null }).allowed ? undefined : request.principal.id);
       if (whose !== undefined) authorizer.authorize(request.principal, 'token.manage', tokenResource('*', whose));
-      return { items: (await listTokens(store.db, whose)).map(tokenView) };
+      return { items: (await listTokens(store.db, whose)).map((t) => tokenView(t)) };
     },
   );
 
@@ -88,7 +93,7 @@ export function tokenRoutes(app: App, { tokens, store, authorizer }: RouteDeps):
     },
     async (request, reply) => {
       const issued = await tokens.rotate(request.principal, request.params.id, request.body ?? {});
-      return reply.code(201).send({ ...issued, roles: issued.roles === null ? null : [...issued.roles], namespaces: issued.namespaces === null ? null : [...issued.namespaces] });
+      return reply.code(201).send(tokenView(issued));
     },
   );
 
