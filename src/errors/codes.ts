@@ -8,6 +8,7 @@ export const errorCatalog = {
   malformed_json: { status: 400, exit: 6, title: 'The body is not well-formed JSON' },
   unsafe_path: { status: 400, exit: 6, title: 'An artifact path escapes the model folder' },
   invalid_metadata: { status: 422, exit: 6, title: 'The metadata does not satisfy its schema' },
+  invalid_policy: { status: 422, exit: 6, title: 'The policy is not valid' },
   unauthenticated: { status: 401, exit: 5, title: 'Authentication is required' },
   forbidden: { status: 403, exit: 5, title: 'The caller may not do this' },
   not_found: { status: 404, exit: 3, title: 'No such resource' },
