@@ -1,5 +1,5 @@
 /** What an action is done to. Cedar sees it as an entity of type `kind` with these attributes. */
-export const resourceKinds = ['Registry', 'Namespace', 'Model', 'Version', 'Blob', 'Token', 'Binding', 'Group', 'Policy', 'Elevation', 'AuditLog', 'Ledger'] as const;
+export const resourceKinds = ['Registry', 'Namespace', 'Model', 'Version', 'Blob', 'Token', 'Binding', 'Group', 'Policy', 'Elevation', 'AuditLog', 'Ledger', 'Environment', 'GatePolicy', 'PromotionRequest', 'ChangeRequest'] as const;
 export type ResourceKind = (typeof resourceKinds)[number];
 
 /** A principal named in an attribute (an author, the holder of a token): Cedar compares it with `principal`. */

@@ -7,7 +7,7 @@ export type Role = (typeof roles)[number];
 export const isRole = (value: string): value is Role => (roles as readonly string[]).includes(value);
 
 const everyone: readonly Action[] = ['self.read', 'catalog.read', 'ledger.verify', 'elevation.request'];
-const contributor: readonly Action[] = [...everyone, 'model.create', 'model.update', 'version.register', 'version.update', 'version.publish', 'blob.read', 'blob.write'];
+const contributor: readonly Action[] = [...everyone, 'model.create', 'model.update', 'version.register', 'version.update', 'version.publish', 'evaluation.record', 'blob.read', 'blob.write'];
 
 export interface RoleDefinition {
   readonly role: Role;
@@ -22,13 +22,13 @@ export const roleDefinitions: readonly RoleDefinition[] = [
   {
     role: 'maintainer',
     description: 'ML engineer: configures the namespace, promotes, deploys, rolls back and quarantines',
-    actions: [...contributor, 'catalog.read_sensitive', 'namespace.configure', 'version.promote', 'version.deploy', 'version.rollback', 'version.quarantine'],
+    actions: [...contributor, 'catalog.read_sensitive', 'namespace.configure', 'version.promote', 'version.deploy', 'version.rollback', 'version.quarantine', 'deployment.report'],
   },
-  { role: 'approver', description: 'signs reviews and approves promotions', actions: [...everyone, 'blob.read', 'review.sign', 'promotion.approve'] },
+  { role: 'approver', description: 'signs reviews and approves promotions and change requests', actions: [...everyone, 'blob.read', 'review.sign', 'promotion.approve', 'change.approve'] },
   {
     role: 'compliance',
-    description: 'reads everything and exports evidence',
-    actions: [...everyone, 'catalog.read_sensitive', 'blob.read', 'ledger.read', 'audit.read', 'evidence.export'],
+    description: 'reads everything, exports evidence and sets promotion gate policies',
+    actions: [...everyone, 'catalog.read_sensitive', 'blob.read', 'ledger.read', 'audit.read', 'evidence.export', 'gate.manage'],
   },
   {
     role: 'auditor',
@@ -37,8 +37,8 @@ export const roleDefinitions: readonly RoleDefinition[] = [
   },
   {
     role: 'security-admin',
-    description: 'grants and revokes access, reviews it, approves elevations, quarantines',
-    actions: [...everyone, 'ledger.read', 'audit.read', 'security.read', 'access.review', 'token.manage', 'grant.manage', 'policy.manage', 'elevation.approve', 'version.quarantine'],
+    description: 'grants and revokes access, reviews it, approves elevations, quarantines and investigates quarantined artifacts',
+    actions: [...everyone, 'ledger.read', 'audit.read', 'security.read', 'access.review', 'token.manage', 'grant.manage', 'policy.manage', 'elevation.approve', 'version.quarantine', 'quarantine.investigate'],
   },
   { role: 'admin', description: 'everything (separation-of-duties rules still apply)', actions: 'all' },
 ];
@@ -59,6 +59,7 @@ export const globalActions: ReadonlySet<Action> = new Set<Action>([
   'access.review',
   'policy.manage',
   'evidence.export',
+  'environment.manage',
 ]);
 
 /** True when `held` may do everything `wanted` may: a token scoped to `wanted` can be cut from a grant of `held`. */

@@ -26,6 +26,7 @@ const hints: Readonly<Record<string, string>> = {
   digest_mismatch: 'Bytes did not match their digest: retry; if it persists, the registry copy is damaged and an admin should check the server.',
   size_mismatch: 'A file changed while it was being pushed; push again.',
   blobs_missing: 'Upload the blobs first; `modelkeep version push` does this for you.',
+  gate_failed: 'See each failed check in the report (`modelkeep gate check NS/NAME@N --to STAGE`): add the attestations it asks for, or fix the record through a change request.',
   rate_limited: 'Too many requests from you in a short time; wait a little (the server says how long in Retry-After), then retry.',
   unavailable: 'Check that the server is running (`modelkeep serve`) and that the URL is right (`modelkeep whoami`).',
   body_too_large: 'The server refuses bodies this large; ask an admin about its limits.',

@@ -22,6 +22,7 @@ export const errorCatalog = {
   digest_mismatch: { status: 422, exit: 7, title: 'The content does not match its digest' },
   blobs_missing: { status: 422, exit: 7, title: 'Blobs named in the manifest have not been uploaded' },
   size_mismatch: { status: 422, exit: 7, title: 'A manifest size does not match the stored blob' },
+  gate_failed: { status: 422, exit: 9, title: 'The promotion gate does not pass' },
   verification_failed: { status: 409, exit: 8, title: 'A signature or proof does not verify: evidence of tampering' },
   body_too_large: { status: 413, exit: 6, title: 'The request body is too large' },
   unsupported_media_type: { status: 415, exit: 6, title: 'The content type is not accepted here' },

@@ -42,7 +42,14 @@ export type ResourceOf = (request: FastifyRequest, deps: RouteDeps) => Resource 
  * ledger's public key: nothing else), or the action the authorizer rules on
  * and the resource it is done to (the registry as a whole when omitted).
  */
-export type RouteGuard = { readonly public: true } | { readonly action: Action; readonly resource?: ResourceOf };
+export type RouteGuard =
+  | { readonly public: true }
+  | {
+      readonly action: Action;
+      readonly resource?: ResourceOf;
+      /** When the action depends on the request or the resource (an evaluation vs a review, a quarantined blob): `action` is the usual one. */
+      readonly actionFor?: (request: FastifyRequest, resource: Resource) => Action;
+    };
 
 declare module 'fastify' {
   interface FastifyRequest {

@@ -57,7 +57,7 @@ export async function authorizeRequest(request: FastifyRequest, authorizer: Auth
   await authorizer.refresh();
   const resource = guard.resource === undefined ? registryResource : await guard.resource(request, deps);
   try {
-    authorizer.authorize(request.principal, guard.action, resource);
+    authorizer.authorize(request.principal, guard.actionFor?.(request, resource) ?? guard.action, resource);
   } catch (error) {
     if (error instanceof RegistryError && error.code === 'not_found') request.hidden = true;
     throw error;

@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import type { Action } from '../access/actions.js';
 import type { Resource } from '../access/resource.js';
 import { existed } from '../catalog/existed.js';
 import { resolveAsOf } from '../store/queries/as-of.js';
@@ -9,7 +10,7 @@ type Params = Record<string, string | number>;
 const paramsOf = (request: FastifyRequest) => request.params as Params;
 
 /** The answer a missing one gets, with or without `asOf` (resolved as the catalog resolves it), so a hidden one answers exactly the same. */
-async function missing(what: string, request: FastifyRequest, deps: RouteDeps): Promise<string> {
+export async function missing(what: string, request: FastifyRequest, deps: RouteDeps): Promise<string> {
   const asOf = (request.query as { asOf?: string | number } | undefined)?.asOf;
   return `${what} ${existed(asOf === undefined ? undefined : await resolveAsOf(deps.store.db, String(asOf)))}`;
 }
@@ -48,9 +49,14 @@ export const versionInPath: ResourceOf = async (request, deps) => {
 
 
 async function blobResource(deps: RouteDeps, digest: string): Promise<Resource> {
-  const rows = await deps.store.db.selectFrom('blob_holders').select('namespace').where('digest', '=', digest).execute();
-  return { kind: 'Blob', id: digest, namespace: null, sharedBy: rows.map((r) => r.namespace), hiddenAs: `Blob ${digest} is not stored` };
+  const rows = await deps.store.db.selectFrom('blob_holders').select(['namespace', 'versions', 'quarantined']).where('digest', '=', digest).execute();
+  // Quarantined when every version that holds it is: a file a healthy version also holds stays readable through it.
+  const quarantined = rows.length > 0 && rows.every((r) => Number(r.quarantined) >= Number(r.versions));
+  return { kind: 'Blob', id: digest, namespace: null, sharedBy: rows.map((r) => r.namespace), hiddenAs: `Blob ${digest} is not stored`, attributes: { quarantined } };
 }
+
+/** Downloading what only quarantined versions hold is for investigators. */
+export const readOrInvestigate = (_request: FastifyRequest, resource: Resource): Action => (resource.attributes?.quarantined === true ? 'quarantine.investigate' : 'blob.read');
 
 /** A download: decided by the namespaces whose versions name the blob (global grants alone for one no version names yet). */
 export const blobToRead: ResourceOf = (request, deps) => blobResource(deps, String(paramsOf(request).digest));
@@ -64,9 +70,18 @@ export const blobToRead: ResourceOf = (request, deps) => blobResource(deps, Stri
 export async function authorizeManifestBlobs(request: FastifyRequest, deps: RouteDeps, manifest: readonly { readonly sha256: string }[] | undefined): Promise<void> {
   const digests = [...new Set((manifest ?? []).map((entry) => entry.sha256))];
   const holders = new Map<string, string[]>();
+  const healthy = new Set<string>();
   for (let i = 0; i < digests.length; i += 500) {
-    const rows = await deps.store.db.selectFrom('blob_holders').select(['digest', 'namespace']).where('digest', 'in', digests.slice(i, i + 500)).execute();
-    for (const row of rows) holders.set(row.digest, [...(holders.get(row.digest) ?? []), row.namespace]);
+    const rows = await deps.store.db.selectFrom('blob_holders').select(['digest', 'namespace', 'versions', 'quarantined']).where('digest', 'in', digests.slice(i, i + 500)).execute();
+    for (const row of rows) {
+      holders.set(row.digest, [...(holders.get(row.digest) ?? []), row.namespace]);
+      if (Number(row.quarantined) < Number(row.versions)) healthy.add(row.digest);
+    }
+  }
+  // A new version naming it would make a quarantined artifact downloadable again.
+  const pulled = [...holders.keys()].filter((digest) => !healthy.has(digest));
+  if (pulled.length > 0) {
+    throw new RegistryError('invalid_state', `The manifest names ${pulled[0]}, which only quarantined versions hold; a quarantined artifact cannot go into a new version`, { extensions: { quarantined: pulled } });
   }
   // One decision per distinct set of holding namespaces, not one per file.
   const decided = new Set<string>();

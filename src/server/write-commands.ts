@@ -3,7 +3,8 @@ import { accessCommands as accessLogCommands } from '../audit/access-commands.js
 import { accessCommands } from '../access/access-commands.js';
 import { catalogCommands } from '../catalog/catalog-commands.js';
 import { ledgerCommands } from '../ledger/ledger-commands.js';
+import { governanceCommands } from '../governance/governance-commands.js';
 
 /** Every write the registry knows, by name: the table a writer, in-process or on its own thread, runs from. */
-export const writeCommands = { ...catalogCommands, ...tokenCommands, ...ledgerCommands, ...accessLogCommands, ...accessCommands };
+export const writeCommands = { ...catalogCommands, ...tokenCommands, ...ledgerCommands, ...accessLogCommands, ...accessCommands, ...governanceCommands };
 export type WriteCommands = typeof writeCommands;

@@ -1,3 +1,4 @@
+import type { GovernanceTables } from './governance/governance-rows.js';
 import type { Kysely } from 'kysely';
 
 /*
@@ -233,6 +234,8 @@ export interface BlobHolderRow {
   digest: string;
   namespace: string;
   versions: number;
+  /** How many of those versions are quarantined. */
+  quarantined: number;
 }
 
 export interface TokenUsageRow {
@@ -240,7 +243,7 @@ export interface TokenUsageRow {
   last_used_at: string;
 }
 
-export interface Database {
+export interface Database extends GovernanceTables {
   ledger_entries: LedgerEntryRow;
   ledger_head: LedgerHeadRow;
   ledger_nodes: LedgerNodeRow;

@@ -7,6 +7,7 @@ import { insertNodes } from './merkle/insert-nodes.js';
 import { historyMigration } from './history/history-migration.js';
 import { accessLogMigration } from './access-log/access-log-migration.js';
 import { accessMigration } from './access/access-migration.js';
+import { governanceMigration } from './governance/governance-migration.js';
 
 /*
  * Migrations are written once with Kysely's schema builder; only the
@@ -207,7 +208,7 @@ function migratorOf(dialect: StoreDialect): Migrator {
   return new Migrator({
     db: dialect.db,
     ...(dialect.migrationSchema === undefined ? {} : { migrationTableSchema: dialect.migrationSchema }),
-    provider: { getMigrations: async () => ({ '0001-core': coreSchema(dialect), '0002-merkle-tree': merkleTree(), '0003-history': historyMigration(), '0004-access-log': accessLogMigration(), '0005-leaf-hash-index': leafHashIndex(), '0006-access': accessMigration() }) },
+    provider: { getMigrations: async () => ({ '0001-core': coreSchema(dialect), '0002-merkle-tree': merkleTree(), '0003-history': historyMigration(), '0004-access-log': accessLogMigration(), '0005-leaf-hash-index': leafHashIndex(), '0006-access': accessMigration(), '0007-governance': governanceMigration() }) },
   });
 }
 

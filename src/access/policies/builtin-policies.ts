@@ -8,8 +8,8 @@ const HIGH_RISK = '["high", "critical"]';
  */
 export const separationOfDuties: Readonly<Record<string, { readonly text: string; readonly explains: string }>> = {
   'sod:no-self-approval': {
-    text: 'forbid(principal, action in [Action::"promotion.approve", Action::"review.sign"], resource) when { resource has authors && resource.authors.contains(principal) };',
-    explains: 'no one approves or signs a review of a version they authored or uploaded',
+    text: 'forbid(principal, action in [Action::"promotion.approve", Action::"change.approve", Action::"review.sign"], resource) when { resource has authors && resource.authors.contains(principal) };',
+    explains: 'no one approves a promotion or change they asked for, or approves or signs a review of a version they authored or uploaded',
   },
   'sod:approver-is-not-deployer': {
     text: `forbid(principal, action == Action::"version.deploy", resource) when { resource has riskTier && ${HIGH_RISK}.contains(resource.riskTier) && resource has approvers && resource.approvers.contains(principal) };`,

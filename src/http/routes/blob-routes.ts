@@ -5,7 +5,7 @@ import type { ByteRange } from '../../artifacts/blob-store.js';
 import { parseDigest } from '../../artifacts/digest.js';
 import { RegistryError } from '../../errors/registry-error.js';
 import type { App, RouteDeps } from '../app-types.js';
-import { blobToRead, blobToWrite } from '../resources.js';
+import { blobToRead, blobToWrite, readOrInvestigate } from '../resources.js';
 
 const tags = ['blobs'];
 type DownloadRequest = FastifyRequest<{ Params: { digest: string }; Headers: { range?: string } }>;
@@ -83,6 +83,6 @@ export function blobRoutes(app: App, { blobs, limits }: RouteDeps): void {
     return reply.send(await blobs.open(digest, range));
   };
   const schema = { tags, params: DigestParams, headers: Type.Object({ range: Type.Optional(Type.String({ maxLength: 100 })) }) };
-  app.get('/api/v1/blobs/:digest', { config: { guard: { action: 'blob.read', resource: blobToRead } }, exposeHeadRoute: false, schema: { ...schema, summary: 'Download a blob; supports a single Range' } }, download);
-  app.head('/api/v1/blobs/:digest', { config: { guard: { action: 'blob.read', resource: blobToRead } }, schema: { ...schema, summary: 'Size and presence of a blob' } }, download);
+  app.get('/api/v1/blobs/:digest', { config: { guard: { action: 'blob.read', resource: blobToRead, actionFor: readOrInvestigate } }, exposeHeadRoute: false, schema: { ...schema, summary: 'Download a blob; supports a single Range' } }, download);
+  app.head('/api/v1/blobs/:digest', { config: { guard: { action: 'blob.read', resource: blobToRead, actionFor: readOrInvestigate } }, schema: { ...schema, summary: 'Size and presence of a blob' } }, download);
 }

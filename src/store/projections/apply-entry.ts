@@ -38,6 +38,8 @@ import {
   projectPolicySet,
   projectSecurityEvent,
 } from './project-access.js';
+import * as g from './project-governance.js';
+import type * as gp from '../../governance/entry-payloads.js';
 import { projectVersionPublished, projectVersionRegistered, projectVersionUpdated } from './project-version.js';
 
 /**
@@ -88,6 +90,44 @@ export async function applyEntry(tx: Db, dialect: StoreDialect, entry: LedgerEnt
       return projectElevationDenied(tx, entry, payload as ElevationDenied);
     case 'security.event_recorded':
       return projectSecurityEvent(tx, entry, payload as SecurityEventRecorded);
+    case 'attestation.recorded':
+      return g.projectAttestation(tx, entry, payload as gp.AttestationRecorded);
+    case 'gate_policy.set':
+      return g.projectGatePolicySet(tx, entry, payload as gp.GatePolicySet);
+    case 'gate_policy.removed':
+      return g.projectGatePolicyRemoved(tx, payload as gp.GatePolicyRemoved);
+    case 'promotion.requested':
+      return g.projectPromotionRequested(tx, entry, payload as gp.PromotionRequested);
+    case 'promotion.approved':
+      return g.projectPromotionApproved(tx, entry, payload as gp.PromotionApproved);
+    case 'promotion.rejected':
+      return g.projectPromotionRejected(tx, entry, payload as gp.PromotionRejected);
+    case 'version.promoted':
+      return g.projectVersionPromoted(tx, entry, payload as gp.VersionPromoted);
+    case 'environment.created':
+      return g.projectEnvironmentCreated(tx, entry, payload as gp.EnvironmentCreated);
+    case 'version.deployed':
+      return g.projectVersionDeployed(tx, entry, payload as gp.VersionDeployed);
+    case 'deployment.reported':
+      return g.projectDeploymentReported(tx, entry, payload as gp.DeploymentReported);
+    case 'alias.rolled_back':
+      return g.projectAliasRolledBack(tx, entry, payload as gp.AliasRolledBack);
+    case 'version.quarantined':
+      return g.projectVersionQuarantined(tx, entry, payload as gp.VersionQuarantined);
+    case 'version.released':
+      return g.projectVersionReleased(tx, entry, payload as gp.VersionReleased);
+    case 'version.retired':
+      return g.projectVersionRetired(tx, entry, payload as gp.VersionRetired);
+    case 'change.requested':
+      return g.projectChangeRequested(tx, entry, payload as gp.ChangeRequested);
+    case 'change.approved':
+      return g.projectChangeDecided(tx, entry, payload as gp.ChangeApproved, 'approved');
+    case 'change.rejected':
+      return g.projectChangeDecided(tx, entry, payload as gp.ChangeRejected, 'rejected');
+    case 'version.amended':
+      return g.projectVersionAmended(tx, entry, payload as gp.VersionAmended);
+    case 'version.deprecated':
+      return g.projectVersionDeprecated(tx, entry, payload as gp.VersionDeprecated);
     case 'access.batch_anchored':
       // The access log is not a projection: its rows are written beside this entry by the anchoring command.
       return;

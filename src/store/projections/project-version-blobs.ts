@@ -5,7 +5,7 @@ async function countHolder(tx: Db, digest: string, namespace: string, by: 1 | -1
   if (by === 1) {
     await tx
       .insertInto('blob_holders')
-      .values({ digest, namespace, versions: 1 })
+      .values({ digest, namespace, versions: 1, quarantined: 0 })
       .onConflict((oc) => oc.columns(['digest', 'namespace']).doUpdateSet((eb) => ({ versions: eb('blob_holders.versions', '+', 1) })))
       .execute();
     return;
@@ -29,4 +29,12 @@ export async function replaceVersionBlobs(tx: Db, versionId: number, namespace: 
   if (digests.length === 0) return;
   await tx.insertInto('version_blobs').values(digests.map((digest) => ({ digest, version_id: versionId, namespace }))).execute();
   for (const digest of digests) await countHolder(tx, digest, namespace, 1);
+}
+
+/** A version was quarantined (+1) or released (-1): its blobs' holders count it. */
+export async function countQuarantined(tx: Db, versionId: number, namespace: string, by: 1 | -1): Promise<void> {
+  const rows = await tx.selectFrom('version_blobs').select('digest').where('version_id', '=', versionId).execute();
+  for (const { digest } of rows) {
+    await tx.updateTable('blob_holders').set((eb) => ({ quarantined: eb('quarantined', '+', by) })).where('digest', '=', digest).where('namespace', '=', namespace).execute();
+  }
 }

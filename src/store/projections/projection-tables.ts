@@ -11,6 +11,17 @@ export interface ProjectionTable {
  * can be deleted in). Everything here can be rebuilt from the ledger.
  */
 export const projectionTables: readonly ProjectionTable[] = [
+  { name: 'version_amendments', key: ['seq'] },
+  { name: 'change_requests', key: ['id'] },
+  { name: 'version_notes', key: ['seq'] },
+  { name: 'deployment_reports', key: ['seq'] },
+  { name: 'deployments', key: ['id'] },
+  { name: 'aliases', key: ['environment', 'namespace', 'model'] },
+  { name: 'environments', key: ['name'] },
+  { name: 'promotion_approvals', key: ['request_id', 'approver'] },
+  { name: 'promotion_requests', key: ['id'] },
+  { name: 'gate_policies', key: ['scope'] },
+  { name: 'attestations', key: ['id'] },
   { name: 'blob_holders', key: ['digest', 'namespace'] },
   { name: 'version_blobs', key: ['digest', 'version_id'] },
   { name: 'version_tags', key: ['version_id', 'tag'] },
