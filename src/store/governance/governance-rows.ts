@@ -92,7 +92,7 @@ export interface DeploymentRow {
   reason: string | null;
   at: string;
   by: string;
-  /** unknown | healthy | failed | removed: the last thing a deployment system reported. */
+  /** unknown | healthy | failed | removed | mismatch (it ran another artifact): the last thing a deployment system reported. */
   health: string;
   reported_at: string | null;
   external_id: string | null;

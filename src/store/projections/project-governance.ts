@@ -210,8 +210,13 @@ export async function projectDeploymentReported(tx: Db, entry: LedgerEntry, p: D
     })
     .execute();
   if (p.deploymentId === null) return;
-  const health = p.status === 'deployed' ? 'healthy' : p.status;
-  await tx.updateTable('deployments').set({ health, reported_at: entry.at, external_id: p.externalId }).where('id', '=', p.deploymentId).execute();
+  // Running something other than what the registry deployed is not health: it is drift.
+  const health = p.status !== 'deployed' ? p.status : p.matchesAlias ? 'healthy' : 'mismatch';
+  await tx
+    .updateTable('deployments')
+    .set({ health, reported_at: entry.at, ...(p.externalId === null ? {} : { external_id: p.externalId }) })
+    .where('id', '=', p.deploymentId)
+    .execute();
 }
 
 async function applyRollback(tx: Db, entry: LedgerEntry, rollback: AliasRollback, kind: string, reason: string): Promise<void> {
