@@ -13,6 +13,7 @@ import { processMemory } from './process-memory.js';
 import { SEARCH_QUERIES, benchReads } from './read-bench.js';
 import { benchRegistrations } from './registration-bench.js';
 import { benchAuthorization } from './authorization-bench.js';
+import { benchGates } from './gate-bench.js';
 
 /*
  * ModelKeep's performance figures on this machine, as one JSON document on
@@ -83,6 +84,7 @@ async function run(): Promise<Record<string, unknown>> {
     const reads = await benchReads(client, shape, settings.reads, note);
     const memoryAfterLoadAndReads = await processMemory(server.pid);
     const authorization = await benchAuthorization(client, (token) => new HttpClient(url, token, 4), shape, quick, note);
+    const gates = await benchGates(client, shape, quick, note);
     const ingest = await benchIngest(client, scratch, settings.blobBytes, note);
     const memoryAtEnd = await processMemory(server.pid);
     client.close();
@@ -120,6 +122,7 @@ async function run(): Promise<Record<string, unknown>> {
       },
       reads: { clients: settings.reads.clients, catalogVersions: load.versions, ...reads },
       authorization,
+      gates,
       blobIngest: ingest,
       ledger,
       serverMemory: { pid: server.pid, atStart: memoryAtStart, afterRegistrations: memoryAfterRegistrations, afterLoadAndReads: memoryAfterLoadAndReads, atEnd: memoryAtEnd },

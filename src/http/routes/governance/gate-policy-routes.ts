@@ -4,7 +4,6 @@ import { NameSchema } from '../../../catalog/schemas.js';
 import { RegistryError } from '../../../errors/registry-error.js';
 import { defaultGatePolicy } from '../../../governance/default-gate-policy.js';
 import { checkGatePolicy, parseGatePolicy } from '../../../governance/parse-gate-policy.js';
-import { GatePolicySchema } from '../../../governance/gate-policy-schema.js';
 import type { GatePolicy } from '../../../governance/gate-types.js';
 import type { Db } from '../../../store/database.js';
 import { effectiveGatePolicy, findGatePolicy } from '../../../store/queries/find-governance.js';
@@ -19,7 +18,8 @@ const SetPolicyBody = Type.Object(
   {
     source: Type.Optional(Type.String({ minLength: 1, maxLength: 256 * 1024, description: 'The policy as YAML or JSON text' })),
     format: Type.Optional(Type.Union([Type.Literal('yaml'), Type.Literal('json')])),
-    policy: Type.Optional(Type.Unknown({ description: 'The policy as a JSON object (instead of `source`)' })),
+    // Checked by checkGatePolicy rather than here, so a violation is answered as `invalid_policy` with every problem listed.
+    policy: Type.Optional(Type.Unknown({ description: 'The policy as a JSON object (instead of `source`): `{description?, rules: [{to, tiers?, attestations?, conditions?, approvals?}]}`' })),
     reason: Type.Optional(Reason),
   },
   { additionalProperties: false },
@@ -68,8 +68,7 @@ export function gatePolicyRoutes(app: App, deps: RouteDeps): void {
           description: 'A namespace policy replaces the global default for that namespace. Every version of a policy stays in the ledger (see `…/gate-policy/history`).',
           ...(params ? { params } : {}),
           body: SetPolicyBody,
-          extra: { schema: GatePolicySchema },
-        } as never,
+        },
       },
       async (request) => {
         const body = request.body as { source?: string; format?: 'yaml' | 'json'; policy?: unknown; reason?: string };
