@@ -1,19 +1,19 @@
+import { type VersionRef, versionLabel as label } from '../catalog/catalog-commands.js';
 import { asPayload } from '../catalog/entry-payloads.js';
 import { attestationUrn, gatePolicyUrn } from '../catalog/urns.js';
 import { RegistryError } from '../errors/registry-error.js';
 import * as q from '../store/queries/find-catalog.js';
 import { currentAttestations, findGatePolicy } from '../store/queries/find-governance.js';
+import { versionOrFail } from './version-or-fail.js';
 import type { WriteSteps } from '../store/write-command.js';
 import type { AttestationRecorded, Evidence, GatePolicyRemoved, GatePolicySet } from './entry-payloads.js';
 import type { AttestationType, GatePolicy, Verdict } from './gate-types.js';
-import type { VersionRefArgs } from './promotion-commands.js';
 import { type AttestationView, attestationView } from './views.js';
 
-const label = (ref: VersionRefArgs) => `${ref.namespace}/${ref.model}@${ref.number}`;
 
 export interface RecordAttestation {
   readonly id: string;
-  readonly ref: VersionRefArgs;
+  readonly ref: VersionRef;
   readonly type: AttestationType;
   readonly verdict: Verdict;
   readonly summary: string;
@@ -26,8 +26,7 @@ export const attestationCommands = {
   recordAttestation: (args: RecordAttestation): WriteSteps<AttestationView> => ({
     decide: async (tx) => {
       const { id, ref, ...statement } = args;
-      const version = await q.findVersion(tx, ref.namespace, ref.model, ref.number);
-      if (version === undefined) throw new RegistryError('not_found', `Version ${label(ref)} does not exist`);
+      const version = await versionOrFail(tx, ref);
       if (version.status === 'draft') throw new RegistryError('invalid_state', `${label(ref)} is a draft and may still change; publish it before attesting to it`);
       if (version.status === 'retired') throw new RegistryError('invalid_state', `${label(ref)} is retired; its record is closed`);
       const current = (await currentAttestations(tx, version.id)).find((a) => a.type === args.type);

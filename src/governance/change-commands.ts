@@ -1,3 +1,4 @@
+import { type VersionRef, versionLabel as label } from '../catalog/catalog-commands.js';
 import { asPayload } from '../catalog/entry-payloads.js';
 import { checkExtra } from '../catalog/extension-schemas.js';
 import { changeUrn } from '../catalog/urns.js';
@@ -6,12 +7,11 @@ import { canonicalJson } from '../ledger/canonical-json.js';
 import type { EntryDraft } from '../ledger/entry.js';
 import * as q from '../store/queries/find-catalog.js';
 import { findChange } from '../store/queries/find-governance.js';
+import { versionOrFail } from './version-or-fail.js';
 import type { WriteSteps } from '../store/write-command.js';
 import type { ChangeApproved, ChangeRejected, ChangeRequested, ChangeTemplate, VersionAmended, VersionDeprecated } from './entry-payloads.js';
-import type { VersionRefArgs } from './promotion-commands.js';
 import { type ChangeView, changeView } from './views.js';
 
-const label = (ref: VersionRefArgs) => `${ref.namespace}/${ref.model}@${ref.number}`;
 const same = (a: unknown, b: unknown) => canonicalJson((a ?? null) as never) === canonicalJson((b ?? null) as never);
 
 /** What a correction would change: each field with its current and new value (fields already equal are dropped). */
@@ -27,11 +27,10 @@ export const changeCommands = {
    * or a retraining request) is asked for with a rationale and an impact
    * note, and someone else approves it.
    */
-  requestChange: (args: { id: string; ref: VersionRefArgs; template: ChangeTemplate; changes: Readonly<Record<string, unknown>>; rationale: string; impact: string }): WriteSteps<ChangeView> => ({
+  requestChange: (args: { id: string; ref: VersionRef; template: ChangeTemplate; changes: Readonly<Record<string, unknown>>; rationale: string; impact: string }): WriteSteps<ChangeView> => ({
     decide: async (tx) => {
       const { id, ref, template, changes, rationale, impact } = args;
-      const version = await q.findVersion(tx, ref.namespace, ref.model, ref.number);
-      if (version === undefined) throw new RegistryError('not_found', `Version ${label(ref)} does not exist`);
+      const version = await versionOrFail(tx, ref);
       if (version.status === 'draft') throw new RegistryError('invalid_state', `${label(ref)} is a draft: change it directly (PATCH, or modelkeep version update); change requests are for published versions`);
       if (template === 'correction') {
         if (Object.keys(amendmentOf(version.metadata, changes)).length === 0) throw new RegistryError('invalid_request', 'The correction changes nothing: every field already has the value asked for');

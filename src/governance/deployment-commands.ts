@@ -1,28 +1,21 @@
+import { type VersionRef, versionLabel as label } from '../catalog/catalog-commands.js';
 import { asPayload } from '../catalog/entry-payloads.js';
 import { deploymentUrn, environmentUrn, versionUrn } from '../catalog/urns.js';
 import { RegistryError } from '../errors/registry-error.js';
 import type { Db } from '../store/database.js';
-import * as q from '../store/queries/find-catalog.js';
 import { deploymentHistory, findAlias, findDeployment, findEnvironment } from '../store/queries/find-governance.js';
+import { versionOrFail } from './version-or-fail.js';
 import type { WriteSteps } from '../store/write-command.js';
 import type { AliasRolledBack, AliasRollback, DeploymentReported, EnvironmentCreated, ReportedStatus, VersionDeployed } from './entry-payloads.js';
 import { lastHealthy } from './healthy-target.js';
-import type { VersionRefArgs } from './promotion-commands.js';
 import { reachedStage } from './stages.js';
 import { type DeploymentView, deploymentView, environmentView } from './views.js';
 
-const label = (ref: VersionRefArgs) => `${ref.namespace}/${ref.model}@${ref.number}`;
 
 async function environmentOrFail(tx: Db, name: string) {
   const env = await findEnvironment(tx, name);
   if (env === undefined) throw new RegistryError('not_found', `Environment ${name} does not exist; create it with POST /api/v1/environments (modelkeep env create)`);
   return env;
-}
-
-async function versionOrFail(tx: Db, ref: VersionRefArgs) {
-  const version = await q.findVersion(tx, ref.namespace, ref.model, ref.number);
-  if (version === undefined) throw new RegistryError('not_found', `Version ${label(ref)} does not exist`);
-  return version;
 }
 
 export interface RollbackView {
@@ -39,7 +32,7 @@ export function rollbackView(rollback: AliasRollback, deployment: DeploymentView
 }
 
 /** Rollbacks for every environment whose alias points at the version: what quarantine does in the same step. */
-export async function rollbacksAway(tx: Db, ref: VersionRefArgs, idSeed: string): Promise<AliasRollback[]> {
+export async function rollbacksAway(tx: Db, ref: VersionRef, idSeed: string): Promise<AliasRollback[]> {
   const aliases = await tx.selectFrom('aliases').selectAll().where('namespace', '=', ref.namespace).where('model', '=', ref.model).where('number', '=', ref.number).orderBy('environment').execute();
   const rollbacks: AliasRollback[] = [];
   for (const [index, alias] of aliases.entries()) {
@@ -61,7 +54,7 @@ export const deploymentCommands = {
   }),
 
   /** Points the environment's alias for the model at the version, keeping the one before in the history. */
-  deployVersion: (args: { deploymentId: string; environment: string; ref: VersionRefArgs; reason: string | undefined }): WriteSteps<DeploymentView> => ({
+  deployVersion: (args: { deploymentId: string; environment: string; ref: VersionRef; reason: string | undefined }): WriteSteps<DeploymentView> => ({
     decide: async (tx) => {
       const { deploymentId, environment, ref } = args;
       const env = await environmentOrFail(tx, environment);
@@ -115,7 +108,7 @@ export const deploymentCommands = {
   /** A deployment system says what it actually runs; a report that differs from the alias is kept and flagged. */
   reportDeployment: (args: {
     environment: string;
-    ref: VersionRefArgs;
+    ref: VersionRef;
     deploymentId: string | undefined;
     status: ReportedStatus;
     artifactDigest: string | undefined;

@@ -1,5 +1,4 @@
 import type { Role } from '../access/roles.js';
-import type { Stage } from '../catalog/schemas.js';
 
 /*
  * The shapes gates work with: what a gate policy says, what a gate is

@@ -1,22 +1,14 @@
+import { type VersionRef, versionLabel as label } from '../catalog/catalog-commands.js';
 import { asPayload } from '../catalog/entry-payloads.js';
 import { versionUrn } from '../catalog/urns.js';
 import { RegistryError } from '../errors/registry-error.js';
-import type { Db } from '../store/database.js';
-import * as q from '../store/queries/find-catalog.js';
 import { aliasesAt, findDeployment, pendingPromotions } from '../store/queries/find-governance.js';
+import { versionOrFail } from './version-or-fail.js';
 import type { WriteSteps } from '../store/write-command.js';
 import { rollbacksAway, rollbackView, type RollbackView } from './deployment-commands.js';
 import type { VersionQuarantined, VersionReleased, VersionRetired } from './entry-payloads.js';
-import type { VersionRefArgs } from './promotion-commands.js';
 import { deploymentView } from './views.js';
 
-const label = (ref: VersionRefArgs) => `${ref.namespace}/${ref.model}@${ref.number}`;
-
-async function versionOrFail(tx: Db, ref: VersionRefArgs) {
-  const version = await q.findVersion(tx, ref.namespace, ref.model, ref.number);
-  if (version === undefined) throw new RegistryError('not_found', `Version ${label(ref)} does not exist`);
-  return version;
-}
 
 export interface QuarantineView {
   readonly version: string;
@@ -32,7 +24,7 @@ export const lifecycleCommands = {
    * for investigators, and every environment that runs it rolls back to its
    * last healthy version, all in one ledger entry.
    */
-  quarantineVersion: (args: { ref: VersionRefArgs; reason: string; idSeed: string }): WriteSteps<QuarantineView> => ({
+  quarantineVersion: (args: { ref: VersionRef; reason: string; idSeed: string }): WriteSteps<QuarantineView> => ({
     decide: async (tx) => {
       const { ref, reason } = args;
       const version = await versionOrFail(tx, ref);
@@ -60,7 +52,7 @@ export const lifecycleCommands = {
   }),
 
   /** Ends a quarantine once the investigation clears the version; it does not redeploy it anywhere. */
-  releaseVersion: (args: { ref: VersionRefArgs; reason: string }): WriteSteps<{ version: string; status: string }> => ({
+  releaseVersion: (args: { ref: VersionRef; reason: string }): WriteSteps<{ version: string; status: string }> => ({
     decide: async (tx) => {
       const version = await versionOrFail(tx, args.ref);
       if (version.status !== 'quarantined') throw new RegistryError('invalid_state', `${label(args.ref)} is ${version.status}, not quarantined`);
@@ -71,7 +63,7 @@ export const lifecycleCommands = {
   }),
 
   /** Archives a version for good: its record stays, it never serves again. */
-  retireVersion: (args: { ref: VersionRefArgs; reason: string }): WriteSteps<{ version: string; status: string; stage: string }> => ({
+  retireVersion: (args: { ref: VersionRef; reason: string }): WriteSteps<{ version: string; status: string; stage: string }> => ({
     decide: async (tx) => {
       const version = await versionOrFail(tx, args.ref);
       if (version.status === 'retired') throw new RegistryError('invalid_state', `${label(args.ref)} is already retired`);

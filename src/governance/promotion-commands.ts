@@ -1,3 +1,4 @@
+import { type VersionRef, versionLabel as label } from '../catalog/catalog-commands.js';
 import type { Role } from '../access/roles.js';
 import { asPayload } from '../catalog/entry-payloads.js';
 import { promotionUrn, versionUrn } from '../catalog/urns.js';
@@ -13,13 +14,6 @@ import type { GateReport, PromotionTarget } from './gate-types.js';
 import { loadGate } from './load-gate.js';
 import { approvalView, type PromotionView, promotionView } from './views.js';
 
-export interface VersionRefArgs {
-  readonly namespace: string;
-  readonly model: string;
-  readonly number: number;
-}
-
-const label = (ref: VersionRefArgs) => `${ref.namespace}/${ref.model}@${ref.number}`;
 
 async function viewOf(tx: Db, id: string): Promise<PromotionView> {
   const row = (await findPromotion(tx, id))!;
@@ -36,7 +30,7 @@ export function outcomeOf(report: GateReport): RequestOutcome {
   return report.approvals.length === 0 ? 'promoted' : 'pending';
 }
 
-function promotedEntry(key: VersionRefArgs, requestId: string, rationale: string, report: GateReport, approvals: readonly Approval[]): EntryDraft {
+function promotedEntry(key: VersionRef, requestId: string, rationale: string, report: GateReport, approvals: readonly Approval[]): EntryDraft {
   const payload: VersionPromoted = { ...key, requestId, from: report.from, to: report.to, rationale, report, approvals };
   return { action: 'version.promoted', subject: versionUrn(key.namespace, key.model, key.number), reason: rationale, payload: asPayload(payload) };
 }
@@ -47,7 +41,7 @@ export const promotionCommands = {
    * refusal is a decision too, kept with its report. A pass that needs no
    * approval promotes in the same transaction.
    */
-  requestPromotion: (args: { id: string; ref: VersionRefArgs; to: PromotionTarget; rationale: string; now: string }): WriteSteps<PromotionView> => ({
+  requestPromotion: (args: { id: string; ref: VersionRef; to: PromotionTarget; rationale: string; now: string }): WriteSteps<PromotionView> => ({
     decide: async (tx) => {
       const { id, ref, to, rationale } = args;
       const loaded = await loadGate(tx, ref, to, new Date(args.now));
