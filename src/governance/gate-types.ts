@@ -113,9 +113,9 @@ export interface GateReport {
   readonly tier: GateTier;
   readonly policy: PolicySource;
   readonly evaluatedAt: string;
-  readonly checks: readonly GateCheck[];
+  readonly checks: GateCheck[];
   /** Every automatic check passed. */
   readonly passed: boolean;
   /** Human approvals still needed on top, one requirement per role. */
-  readonly approvals: readonly { readonly role: Role; readonly count: number }[];
+  readonly approvals: { readonly role: Role; readonly count: number }[];
 }

@@ -11,6 +11,8 @@ import { versionInPath } from '../../resources.js';
 import { sendWrite, writeContext } from '../../write-reply.js';
 import { VersionParams } from '../common-schemas.js';
 
+import { AttestationSchema, listOf } from '../../../governance/view-schemas.js';
+
 const tags = ['governance'];
 
 export function attestationRoutes(app: App, deps: RouteDeps): void {
@@ -31,6 +33,7 @@ export function attestationRoutes(app: App, deps: RouteDeps): void {
           'Attestations never change; a newer one of the same type supersedes the current one. Evidence blobs must be uploaded first; links are labels, never fetched.',
         params: VersionParams,
         body: RecordAttestationSchema,
+        response: { 201: AttestationSchema },
       },
     },
     async (request, reply) => {
@@ -63,6 +66,7 @@ export function attestationRoutes(app: App, deps: RouteDeps): void {
         summary: "A version's attestations: the current one of each type, or with `all=true` every one ever recorded",
         params: VersionParams,
         querystring: Type.Object({ all: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
+        response: { 200: listOf(AttestationSchema) },
       },
     },
     async (request) => {

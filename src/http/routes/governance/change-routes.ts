@@ -12,6 +12,8 @@ import { sendWrite, writeContext } from '../../write-reply.js';
 import { Reason } from '../access-schemas.js';
 import { Cursor, Limit, literalUnion, VersionParams } from '../common-schemas.js';
 
+import { ChangeSchema, pageOfItems } from '../../../governance/view-schemas.js';
+
 const tags = ['change control'];
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) });
 
@@ -43,6 +45,7 @@ export function changeRoutes(app: App, deps: RouteDeps): void {
           },
           { additionalProperties: false },
         ),
+        response: { 201: ChangeSchema },
       },
     },
     async (request, reply) => {
@@ -83,6 +86,7 @@ export function changeRoutes(app: App, deps: RouteDeps): void {
           },
           { additionalProperties: false },
         ),
+        response: { 200: pageOfItems(ChangeSchema) },
       },
     },
     async (request) => {
@@ -103,7 +107,7 @@ export function changeRoutes(app: App, deps: RouteDeps): void {
 
   app.get(
     '/api/v1/changes/:id',
-    { config: { guard: { action: 'catalog.read', resource: changeToDecide } }, schema: { tags, summary: 'One change request', params: IdParams } },
+    { config: { guard: { action: 'catalog.read', resource: changeToDecide } }, schema: { tags, summary: 'One change request', params: IdParams, response: { 200: ChangeSchema } } },
     async (request) => changeView((await findChange(store.db, request.params.id))!),
   );
 
@@ -111,7 +115,7 @@ export function changeRoutes(app: App, deps: RouteDeps): void {
     '/api/v1/changes/:id/approve',
     {
       config: { guard: { action: 'change.approve', resource: changeToDecide } },
-      schema: { tags, summary: 'Approve a change request (not your own); it is applied at once', params: IdParams, body: Type.Object({ rationale: Reason }, { additionalProperties: false }) },
+      schema: { tags, summary: 'Approve a change request (not your own); it is applied at once', params: IdParams, body: Type.Object({ rationale: Reason }, { additionalProperties: false }), response: { 200: ChangeSchema } },
     },
     async (request, reply) => {
       const outcome = await writer.write(writeContext(request, 200), 'approveChange', { id: request.params.id, approver: request.principal.id, rationale: request.body.rationale });
@@ -123,7 +127,7 @@ export function changeRoutes(app: App, deps: RouteDeps): void {
     '/api/v1/changes/:id/reject',
     {
       config: { guard: { action: 'change.approve', resource: changeToDecide } },
-      schema: { tags, summary: 'Reject a change request with a reason', params: IdParams, body: Type.Object({ reason: Reason }, { additionalProperties: false }) },
+      schema: { tags, summary: 'Reject a change request with a reason', params: IdParams, body: Type.Object({ reason: Reason }, { additionalProperties: false }), response: { 200: ChangeSchema } },
     },
     async (request, reply) => {
       const outcome = await writer.write(writeContext(request, 200), 'rejectChange', { id: request.params.id, reason: request.body.reason });

@@ -13,6 +13,8 @@ import { sendWrite, writeContext } from '../../write-reply.js';
 import { Reason } from '../access-schemas.js';
 import { Limit, literalUnion, ModelParams } from '../common-schemas.js';
 
+import { DeploymentSchema, EnvironmentSchema, listOf, RollbackSchema } from '../../../governance/view-schemas.js';
+
 const tags = ['deployments'];
 const EnvParams = Type.Object({ env: NameSchema });
 const VersionLabel = Type.String({ pattern: VERSION_LABEL_PATTERN, description: 'namespace/name@number' });
@@ -35,6 +37,7 @@ export function deploymentRoutes(app: App, deps: RouteDeps): void {
         tags,
         summary: 'Create a named environment (staging, production) and the stage a version must reach to be deployed there',
         body: Type.Object({ name: NameSchema, requiredStage: literalUnion(stages.filter((s) => s !== 'retired')), description: Type.Optional(Type.String({ maxLength: 2000 })) }, { additionalProperties: false }),
+        response: { 201: EnvironmentSchema },
       },
     },
     async (request, reply) => {
@@ -44,7 +47,7 @@ export function deploymentRoutes(app: App, deps: RouteDeps): void {
     },
   );
 
-  app.get('/api/v1/environments', { config: { guard: { action: 'catalog.read' } }, schema: { tags, summary: 'The environments' } }, async () => ({
+  app.get('/api/v1/environments', { config: { guard: { action: 'catalog.read' } }, schema: { tags, summary: 'The environments', response: { 200: listOf(EnvironmentSchema) } } }, async () => ({
     items: (await store.db.selectFrom('environments').selectAll().orderBy('name').execute()).map(environmentView),
   }));
 
@@ -71,6 +74,7 @@ export function deploymentRoutes(app: App, deps: RouteDeps): void {
         description: 'Refused for versions that have not reached the stage the environment requires, and for quarantined, retired or draft ones. The answer carries the deployment id to tag releases with.',
         params: EnvParams,
         body: Type.Object({ version: VersionLabel, reason: Type.Optional(Reason) }, { additionalProperties: false }),
+        response: { 201: DeploymentSchema },
       },
     },
     async (request, reply) => {
@@ -85,7 +89,7 @@ export function deploymentRoutes(app: App, deps: RouteDeps): void {
     '/api/v1/environments/:env/deployments',
     {
       config: { guard: { action: 'catalog.read', resource: environmentResource } },
-      schema: { tags, summary: 'Deployment history of an environment, newest first', params: EnvParams, querystring: Type.Object({ model: Type.Optional(ModelLabel), limit: Limit }, { additionalProperties: false }) },
+      schema: { tags, summary: 'Deployment history of an environment, newest first', params: EnvParams, querystring: Type.Object({ model: Type.Optional(ModelLabel), limit: Limit }, { additionalProperties: false }), response: { 200: listOf(DeploymentSchema) } },
     },
     async (request) => {
       await environmentOrFail(request.params.env);
@@ -109,6 +113,7 @@ export function deploymentRoutes(app: App, deps: RouteDeps): void {
         summary: "Roll the environment's alias for a model back: to `to`, or to the last version that was healthy there",
         params: EnvParams,
         body: Type.Object({ model: ModelLabel, to: Type.Optional(Type.Integer({ minimum: 1 })), reason: Reason }, { additionalProperties: false }),
+        response: { 200: RollbackSchema },
       },
     },
     async (request, reply) => {

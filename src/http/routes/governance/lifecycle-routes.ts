@@ -10,6 +10,8 @@ import { sendWrite, writeContext } from '../../write-reply.js';
 import { Reason } from '../access-schemas.js';
 import { VersionParams } from '../common-schemas.js';
 
+import { QuarantineSchema } from '../../../governance/view-schemas.js';
+
 const tags = ['governance'];
 const ReasonBody = Type.Object({ reason: Reason }, { additionalProperties: false });
 
@@ -26,6 +28,7 @@ export function lifecycleRoutes(app: App, deps: RouteDeps): void {
         summary: 'Quarantine a version: no promotion or deployment, downloads for investigators only, and every environment running it rolls back to its last healthy version, in one step',
         params: VersionParams,
         body: ReasonBody,
+        response: { 200: QuarantineSchema },
       },
     },
     async (request, reply) => {

@@ -16,6 +16,8 @@ import { sendWrite, writeContext } from '../../write-reply.js';
 import { Reason } from '../access-schemas.js';
 import { Cursor, Limit, literalUnion, VersionParams } from '../common-schemas.js';
 
+import { GateReportSchema, listOf, pageOfItems, PromotionSchema } from '../../../governance/view-schemas.js';
+
 const tags = ['governance'];
 const Target = literalUnion(promotionTargets);
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) });
@@ -34,6 +36,7 @@ export function promotionRoutes(app: App, deps: RouteDeps): void {
         description: 'What CI runs before requesting a promotion (`modelkeep gate check`). Nothing is recorded.',
         params: VersionParams,
         querystring: Type.Object({ to: Target }, { additionalProperties: false }),
+        response: { 200: GateReportSchema },
       },
     },
     async (request) => {
@@ -56,6 +59,7 @@ export function promotionRoutes(app: App, deps: RouteDeps): void {
           'Passing with no approval needed: promoted at once (201, status `promoted`). Otherwise 201 with status `pending`: it waits in the approvals queue.',
         params: VersionParams,
         body: Type.Object({ to: Target, rationale: Reason }, { additionalProperties: false }),
+        response: { 201: PromotionSchema },
       },
     },
     async (request, reply) => {
@@ -81,7 +85,7 @@ export function promotionRoutes(app: App, deps: RouteDeps): void {
 
   app.get(
     '/api/v1/models/:ns/:name/versions/:n/promotions',
-    { config: { guard: { action: 'catalog.read', resource: versionInPath } }, schema: { tags, summary: "A version's promotion requests, oldest first, with reports and approvals", params: VersionParams } },
+    { config: { guard: { action: 'catalog.read', resource: versionInPath } }, schema: { tags, summary: "A version's promotion requests, oldest first, with reports and approvals", params: VersionParams, response: { 200: listOf(PromotionSchema) } } },
     async (request) => {
       const { ns, name, n } = request.params;
       const version = await store.db.selectFrom('versions').select('id').where('namespace', '=', ns).where('model', '=', name).where('number', '=', n).executeTakeFirst();
@@ -108,6 +112,7 @@ export function promotionRoutes(app: App, deps: RouteDeps): void {
           },
           { additionalProperties: false },
         ),
+        response: { 200: pageOfItems(PromotionSchema) },
       },
     },
     async (request) => {
@@ -128,12 +133,12 @@ export function promotionRoutes(app: App, deps: RouteDeps): void {
 
   app.get(
     '/api/v1/promotions/:id',
-    { config: { guard: { action: 'catalog.read', resource: promotionToDecide } }, schema: { tags, summary: 'One promotion request, with its gate report and approvals', params: IdParams } },
+    { config: { guard: { action: 'catalog.read', resource: promotionToDecide } }, schema: { tags, summary: 'One promotion request, with its gate report, approvals and what is still needed', params: IdParams, response: { 200: PromotionSchema } } },
     async (request) => {
       const row = (await findPromotion(store.db, request.params.id))!;
       const view = promotionView(row, await approvalsOf(store.db, [row.id]));
       const needed = view.status === 'pending' ? countApprovals(view.report.approvals, view.approvals.map((a) => ({ by: a.by, roles: a.roles as Role[] }))).missing : [];
-      return { ...view, stillNeeded: needed };
+      return { ...view, stillNeeded: [...needed] };
     },
   );
 
@@ -147,6 +152,7 @@ export function promotionRoutes(app: App, deps: RouteDeps): void {
         description: 'Refused for the requester and the authors of the version; each approver counts once. The gate is evaluated again first.',
         params: IdParams,
         body: Type.Object({ rationale: Reason }, { additionalProperties: false }),
+        response: { 200: PromotionSchema },
       },
     },
     async (request, reply) => {
@@ -167,7 +173,7 @@ export function promotionRoutes(app: App, deps: RouteDeps): void {
     '/api/v1/promotions/:id/reject',
     {
       config: { guard: { action: 'promotion.approve', resource: promotionToDecide } },
-      schema: { tags, summary: 'Reject a pending promotion; the reason is required and recorded', params: IdParams, body: Type.Object({ reason: Reason }, { additionalProperties: false }) },
+      schema: { tags, summary: 'Reject a pending promotion; the reason is required and recorded', params: IdParams, body: Type.Object({ reason: Reason }, { additionalProperties: false }), response: { 200: PromotionSchema } },
     },
     async (request, reply) => {
       const outcome = await writer.write(writeContext(request, 200), 'rejectPromotion', { id: request.params.id, rejecter: request.principal.id, reason: request.body.reason });
