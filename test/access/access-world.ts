@@ -14,18 +14,28 @@ export interface Blob {
   readonly size: number;
 }
 
+/** Where governance probes deploy (and roll back), and where deployment systems report: both take any published version. */
+export const ENVIRONMENTS = { deploy: 'sandbox', report: 'monitored' } as const;
+
 /**
  * Two teams, `alpha` and `beta`, each with a model and a published version
  * whose manifest names an uploaded blob; one user per role per grant scope
  * (`user:alpha-viewer` holds viewer in alpha only, `user:global-viewer`
  * holds it everywhere); a requester for elevations and a service account
- * whose tokens others manage.
+ * whose tokens others manage. For governance: two environments, each
+ * team's version 1 deployed to the sandbox (something healthy to roll back
+ * to), one promotion request and one change request per team, and a
+ * reviewer who signs the reviews a gate asks for (the admin that registers
+ * the versions may not: it is their author).
  */
 export interface AccessWorld {
   readonly registry: TestRegistry;
   readonly blobs: Readonly<Record<'alpha' | 'beta', Blob>>;
   readonly tokens: Readonly<Record<GrantScope, Readonly<Record<Role, string>>>>;
   readonly requesterToken: string;
+  readonly reviewerToken: string;
+  readonly promotions: Readonly<Record<'alpha' | 'beta', string>>;
+  readonly changes: Readonly<Record<'alpha' | 'beta', string>>;
   /** A fresh suffix for names that must not collide between cases. */
   unique(prefix: string): string;
 }
@@ -51,8 +61,18 @@ export async function buildAccessWorld(dialect: DialectName): Promise<AccessWorl
     ),
   );
   const requesterToken = await tokenFor(registry, 'user:elevation-requester', [{ role: 'viewer', namespace: 'alpha' }]);
+  const reviewerToken = await tokenFor(registry, 'user:world-reviewer', [{ role: 'approver', namespace: null }]);
+  await admin('POST', '/api/v1/environments', { name: ENVIRONMENTS.deploy, requiredStage: 'concept' });
+  await admin('POST', '/api/v1/environments', { name: ENVIRONMENTS.report, requiredStage: 'concept' });
+  const promotions = {} as Record<'alpha' | 'beta', string>;
+  const changes = {} as Record<'alpha' | 'beta', string>;
+  for (const ns of ['alpha', 'beta'] as const) {
+    await admin('POST', `/api/v1/environments/${ENVIRONMENTS.deploy}/deployments`, { version: `${ns}/${MODEL}@1`, reason: 'first release' });
+    promotions[ns] = (await admin('POST', `/api/v1/models/${ns}/${MODEL}/versions/1/promotions`, { to: 'exploration', rationale: 'try it out' })).body.id;
+    changes[ns] = (await admin('POST', `/api/v1/models/${ns}/${MODEL}/versions/1/changes`, { template: 'retrain', rationale: 'the data drifted', impact: 'a new version follows' })).body.id;
+  }
   let counter = 0;
-  return { registry, blobs, tokens, requesterToken, unique: (prefix) => `${prefix}-${++counter}` };
+  return { registry, blobs, tokens, requesterToken, reviewerToken, promotions, changes, unique: (prefix) => `${prefix}-${++counter}` };
 }
 
 export const manifestEntry = (blob: Blob) => ({ path: 'model/weights.bin', sha256: blob.digest, size: blob.size });

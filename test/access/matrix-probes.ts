@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { Action } from '../../src/access/actions.js';
 import { globalActions, type Role, roleAllows } from '../../src/access/roles.js';
+import { defaultGatePolicy } from '../../src/governance/default-gate-policy.js';
 import { uploadBlob } from '../support/test-registry.js';
-import { type AccessWorld, type CaseRequest, expectSuccess, type GrantScope, MODEL, manifestEntry, type Outcome, send } from './access-world.js';
+import { type AccessWorld, type Blob, type CaseRequest, ENVIRONMENTS, expectSuccess, type GrantScope, MODEL, manifestEntry, type Outcome, send } from './access-world.js';
 
 /**
  * Where a resource sits, which decides whose grants count for it:
@@ -47,6 +48,66 @@ const admin = async (world: AccessWorld, method: string, path: string, body?: un
 async function draftIn(world: AccessWorld, ns: 'alpha' | 'beta'): Promise<number> {
   const created = await admin(world, 'POST', `/api/v1/models/${ns}/${MODEL}/versions`, { manifest: [manifestEntry(world.blobs[ns])] });
   return created.number as number;
+}
+
+/** Sends `request` as `token` while preparing a case: it must succeed. */
+async function prepare(world: AccessWorld, token: string, request: CaseRequest) {
+  return expectSuccess(await send(world, token, request), `preparing ${request.method} ${request.path}`).body;
+}
+
+export const versionPath = (ns: string, n: number, model: string = MODEL): string => `/api/v1/models/${ns}/${model}/versions/${n}`;
+
+/** Attestation bodies: what the built-in gate asks for on the way to production. */
+export const attestations = {
+  evaluation: { type: 'evaluation', verdict: 'pass', summary: 'holdout AUC 0.91', details: { slices: [{ name: 'all', metrics: { auc: 0.91 } }] } },
+  license_review: { type: 'license_review', verdict: 'pass', summary: 'licenses checked', details: { licenses: ['Apache-2.0'] } },
+  bias_assessment: { type: 'bias_assessment', verdict: 'pass', summary: 'no disparity found', details: { protectedAttributes: ['age'] } },
+  safety_review: { type: 'safety_review', verdict: 'pass', summary: 'no unsafe output found', details: { scope: 'prompt injection' } },
+} as const;
+
+export interface VersionSpec {
+  /** Who registers and publishes it, and so is its author: the registry's admin unless said. */
+  readonly author?: string;
+  readonly model?: string;
+  readonly blob?: Blob;
+}
+
+/** A published version with a declared license (production needs one); none of the matrix's users is its author unless it is given. */
+export async function publishedIn(world: AccessWorld, ns: 'alpha' | 'beta', spec: VersionSpec = {}): Promise<number> {
+  const author = spec.author ?? world.registry.adminToken;
+  const model = spec.model ?? MODEL;
+  const created = await prepare(world, author, { method: 'POST', path: `/api/v1/models/${ns}/${model}/versions`, body: { manifest: [manifestEntry(spec.blob ?? world.blobs[ns])], license: 'Apache-2.0' } });
+  await prepare(world, author, { method: 'POST', path: `${versionPath(ns, created.number, model)}/publish`, body: { reason: 'ready' } });
+  return created.number as number;
+}
+
+/**
+ * A promotion to production waiting for approval: evaluated by its author,
+ * reviewed by the world's reviewer, requested by the admin (`reviews` adds
+ * what a high-risk model needs).
+ */
+export async function pendingPromotionIn(
+  world: AccessWorld,
+  ns: 'alpha' | 'beta',
+  spec: VersionSpec & { reviews?: readonly (keyof typeof attestations)[] } = {},
+): Promise<{ id: string; number: number }> {
+  const n = await publishedIn(world, ns, spec);
+  const version = versionPath(ns, n, spec.model);
+  await prepare(world, spec.author ?? world.registry.adminToken, { method: 'POST', path: `${version}/attestations`, body: attestations.evaluation });
+  for (const review of spec.reviews ?? ['license_review']) await prepare(world, world.reviewerToken, { method: 'POST', path: `${version}/attestations`, body: attestations[review] });
+  const asked = await prepare(world, world.registry.adminToken, { method: 'POST', path: `${version}/promotions`, body: { to: 'production', rationale: 'ready for production' } });
+  if (asked.status !== 'pending') throw new Error(`expected a pending promotion, got ${JSON.stringify(asked)}`);
+  return { id: asked.id as string, number: n };
+}
+
+async function changeIn(world: AccessWorld, ns: 'alpha' | 'beta'): Promise<string> {
+  return (await admin(world, 'POST', `${versionPath(ns, 1)}/changes`, { template: 'retrain', rationale: 'the data drifted', impact: 'a new version follows' })).id as string;
+}
+
+async function quarantinedIn(world: AccessWorld, ns: 'alpha' | 'beta', blob?: Blob): Promise<number> {
+  const n = await publishedIn(world, ns, { blob });
+  await admin(world, 'POST', `${versionPath(ns, n)}/quarantine`, { reason: 'INC-1: under investigation' });
+  return n;
 }
 
 async function elevationIn(world: AccessWorld, ns: 'alpha' | 'beta'): Promise<string> {
@@ -122,6 +183,140 @@ const catalogProbes = (ns: 'alpha' | 'beta'): Probe[] => [
   },
 ];
 
+const governanceProbes = (ns: 'alpha' | 'beta'): Probe[] => [
+  { action: 'catalog.read', kind: 'Version', target: `a promotion request in ${ns}`, place: ns, hidden: true, request: (w) => ({ method: 'GET', path: `/api/v1/promotions/${w.promotions[ns]}` }) },
+  { action: 'catalog.read', kind: 'Version', target: `a change request in ${ns}`, place: ns, hidden: true, request: (w) => ({ method: 'GET', path: `/api/v1/changes/${w.changes[ns]}` }) },
+  { action: 'catalog.read', kind: 'GatePolicy', target: `${ns}'s gate policy`, place: ns, hidden: true, request: () => ({ method: 'GET', path: `/api/v1/namespaces/${ns}/gate-policy` }) },
+  {
+    action: 'evaluation.record',
+    kind: 'Version',
+    target: `${ns}'s published version`,
+    place: ns,
+    hidden: true,
+    request: () => ({ method: 'POST', path: `${versionPath(ns, 1)}/attestations`, body: attestations.evaluation }),
+  },
+  {
+    action: 'review.sign',
+    kind: 'Version',
+    target: `${ns}'s published version`,
+    place: ns,
+    hidden: true,
+    request: () => ({ method: 'POST', path: `${versionPath(ns, 1)}/attestations`, body: attestations.license_review }),
+  },
+  {
+    action: 'version.promote',
+    kind: 'Version',
+    target: `${ns}'s published version`,
+    place: ns,
+    hidden: true,
+    request: async (w) => ({ method: 'POST', path: `${versionPath(ns, await publishedIn(w, ns))}/promotions`, body: { to: 'exploration', rationale: 'try it out' } }),
+  },
+  {
+    action: 'version.promote',
+    kind: 'Version',
+    target: `${ns}'s version to retire`,
+    place: ns,
+    hidden: true,
+    request: async (w) => ({ method: 'POST', path: `${versionPath(ns, await publishedIn(w, ns))}/retire`, body: { reason: 'superseded' } }),
+  },
+  {
+    action: 'promotion.approve',
+    kind: 'Version',
+    target: `a pending promotion in ${ns}`,
+    place: ns,
+    hidden: true,
+    request: async (w) => ({ method: 'POST', path: `/api/v1/promotions/${(await pendingPromotionIn(w, ns)).id}/approve`, body: { rationale: 'evidence reviewed' } }),
+  },
+  {
+    action: 'promotion.approve',
+    kind: 'Version',
+    target: `a promotion to reject in ${ns}`,
+    place: ns,
+    hidden: true,
+    request: async (w) => ({ method: 'POST', path: `/api/v1/promotions/${(await pendingPromotionIn(w, ns)).id}/reject`, body: { reason: 'not yet' } }),
+  },
+  {
+    action: 'change.approve',
+    kind: 'Version',
+    target: `a change request in ${ns}`,
+    place: ns,
+    hidden: true,
+    request: async (w) => ({ method: 'POST', path: `/api/v1/changes/${await changeIn(w, ns)}/approve`, body: { rationale: 'retraining is due' } }),
+  },
+  {
+    action: 'change.approve',
+    kind: 'Version',
+    target: `a change request to reject in ${ns}`,
+    place: ns,
+    hidden: true,
+    request: async (w) => ({ method: 'POST', path: `/api/v1/changes/${await changeIn(w, ns)}/reject`, body: { reason: 'no drift found' } }),
+  },
+  {
+    // The built-in policy, set as the namespace's own: the gate the other probes meet stays the same.
+    action: 'gate.manage',
+    kind: 'GatePolicy',
+    target: `${ns}'s gate policy`,
+    place: ns,
+    hidden: true,
+    request: () => ({ method: 'PUT', path: `/api/v1/namespaces/${ns}/gate-policy`, body: { policy: defaultGatePolicy, reason: 'made explicit' } }),
+  },
+  {
+    action: 'version.deploy',
+    kind: 'Version',
+    target: `${ns}'s published version`,
+    place: ns,
+    hidden: true,
+    request: async (w) => ({ method: 'POST', path: `/api/v1/environments/${ENVIRONMENTS.deploy}/deployments`, body: { version: `${ns}/${MODEL}@${await publishedIn(w, ns)}` } }),
+  },
+  {
+    action: 'version.rollback',
+    kind: 'Model',
+    target: `${ns}'s model in the sandbox`,
+    place: ns,
+    hidden: true,
+    async request(w) {
+      await admin(w, 'POST', `/api/v1/environments/${ENVIRONMENTS.deploy}/deployments`, { version: `${ns}/${MODEL}@${await publishedIn(w, ns)}` });
+      return { method: 'POST', path: `/api/v1/environments/${ENVIRONMENTS.deploy}/rollback`, body: { model: `${ns}/${MODEL}`, reason: 'errors went up' } };
+    },
+  },
+  {
+    action: 'deployment.report',
+    kind: 'Version',
+    target: `${ns}'s published version`,
+    place: ns,
+    hidden: true,
+    request: () => ({ method: 'POST', path: `/api/v1/environments/${ENVIRONMENTS.report}/reports`, body: { version: `${ns}/${MODEL}@1`, status: 'deployed', externalId: 'argo-1' } }),
+  },
+  {
+    action: 'version.quarantine',
+    kind: 'Version',
+    target: `${ns}'s published version`,
+    place: ns,
+    hidden: true,
+    request: async (w) => ({ method: 'POST', path: `${versionPath(ns, await publishedIn(w, ns))}/quarantine`, body: { reason: 'INC-2: poisoned data suspected' } }),
+  },
+  {
+    action: 'version.quarantine',
+    kind: 'Version',
+    target: `${ns}'s quarantined version`,
+    place: ns,
+    hidden: true,
+    request: async (w) => ({ method: 'POST', path: `${versionPath(ns, await quarantinedIn(w, ns))}/release`, body: { reason: 'INC-1 cleared' } }),
+  },
+  {
+    action: 'quarantine.investigate',
+    kind: 'Blob',
+    target: `${ns}'s blob that only a quarantined version holds`,
+    place: ns,
+    hidden: true,
+    async request(w) {
+      const blob = await uploadBlob(w.registry, w.unique(`${ns} suspect weights`));
+      await quarantinedIn(w, ns, blob);
+      return { method: 'GET', path: `/api/v1/blobs/${blob.digest}` };
+    },
+  },
+];
+
 const registryProbes: Probe[] = [
   { action: 'self.read', kind: 'Registry', target: 'its own identity', place: 'anywhere', request: () => ({ method: 'GET', path: '/api/v1/whoami' }) },
   { action: 'catalog.read', kind: 'Registry', target: 'a model search', place: 'anywhere', request: () => ({ method: 'GET', path: '/api/v1/models?namespace=alpha' }) },
@@ -175,10 +370,26 @@ const registryProbes: Probe[] = [
     place: 'anywhere',
     request: () => ({ method: 'POST', path: '/api/v1/elevations', body: { role: 'maintainer', namespace: 'alpha', durationMinutes: 60, justification: 'on call this week' } }),
   },
+  { action: 'catalog.read', kind: 'Registry', target: 'the environments', place: 'anywhere', request: () => ({ method: 'GET', path: '/api/v1/environments' }) },
+  { action: 'catalog.read', kind: 'Registry', target: 'the approvals queue', place: 'anywhere', request: () => ({ method: 'GET', path: '/api/v1/promotions?status=pending' }) },
+  {
+    action: 'gate.manage',
+    kind: 'GatePolicy',
+    target: 'the global gate policy',
+    place: 'registry',
+    request: () => ({ method: 'PUT', path: '/api/v1/gate-policy', body: { policy: defaultGatePolicy, reason: 'made explicit' } }),
+  },
+  {
+    action: 'environment.manage',
+    kind: 'Environment',
+    target: 'a new environment',
+    place: 'registry',
+    request: (w) => ({ method: 'POST', path: '/api/v1/environments', body: { name: w.unique('env'), requiredStage: 'production' } }),
+  },
 ];
 
 /** Every probe: each action that has a route, on each kind of resource it is done to, in alpha, in beta and registry-wide. */
-export const probes: readonly Probe[] = [...catalogProbes('alpha'), ...catalogProbes('beta'), ...registryProbes];
+export const probes: readonly Probe[] = [...catalogProbes('alpha'), ...catalogProbes('beta'), ...governanceProbes('alpha'), ...governanceProbes('beta'), ...registryProbes];
 
 /** The actions some probe sends over HTTP; the others are decided by calling the authorizer directly. */
 export const probedActions: ReadonlySet<Action> = new Set(probes.map((p) => p.action));

@@ -7,8 +7,8 @@ import { principalRef, type Resource } from '../../src/access/resource.js';
 import { globalActions, type Role, roleAllows, roles } from '../../src/access/roles.js';
 import { RegistryError } from '../../src/errors/registry-error.js';
 import { dialects, discardTestRegistry, tokenFor, uploadBlob } from '../support/test-registry.js';
-import { type AccessWorld, buildAccessWorld, expectOutcome, type GrantScope, grantScopes, MODEL, manifestEntry, type Outcome, send } from './access-world.js';
-import { expectedOutcome, probedActions, probes } from './matrix-probes.js';
+import { type AccessWorld, buildAccessWorld, ENVIRONMENTS, expectOutcome, expectSuccess, type GrantScope, grantScopes, MODEL, manifestEntry, type Outcome, send } from './access-world.js';
+import { attestations, expectedOutcome, pendingPromotionIn, probedActions, probes, publishedIn, versionPath } from './matrix-probes.js';
 
 const where = (scope: GrantScope) => (scope === 'global' ? 'globally' : 'in alpha');
 const verdict: Record<Outcome, string> = { allowed: 'may', forbidden: 'is refused (403)', hidden: 'is told it does not exist (404)' };
@@ -100,6 +100,58 @@ for (const { name: dialect, skip } of dialects) {
       });
     });
 
+    describe('separation of duties over HTTP', () => {
+      const expectSod = (response: { status: number; body: any }, action: string, policy: string) => {
+        expect(response.status, JSON.stringify(response.body)).toBe(403);
+        expect(response.body).toMatchObject({ code: 'forbidden', permission: action, policy });
+      };
+
+      it('refuses an admin who authored a version signing its review or approving its promotion, and lets another approver do both', async () => {
+        const author = world.tokens.global.admin;
+        const { id, number } = await pendingPromotionIn(world, 'alpha', { author });
+        const path = versionPath('alpha', number);
+        expectSod(await send(world, author, { method: 'POST', path: `${path}/attestations`, body: attestations.safety_review }), 'review.sign', 'sod:no-self-approval');
+        expectSod(await send(world, author, { method: 'POST', path: `/api/v1/promotions/${id}/approve`, body: { rationale: 'my own work' } }), 'promotion.approve', 'sod:no-self-approval');
+        expectSuccess(await send(world, world.tokens.alpha.approver, { method: 'POST', path: `${path}/attestations`, body: attestations.safety_review }), 'a review by someone else');
+        const approved = expectSuccess(await send(world, world.tokens.alpha.approver, { method: 'POST', path: `/api/v1/promotions/${id}/approve`, body: { rationale: 'evidence reviewed' } }), 'an approval by someone else');
+        expect(approved.body.status).toBe('promoted');
+      });
+
+      it('refuses an admin approving a promotion they requested', async () => {
+        const requester = world.tokens.global.admin;
+        const n = await publishedIn(world, 'alpha');
+        expectSuccess(await world.registry.api('POST', `${versionPath('alpha', n)}/attestations`, attestations.evaluation), 'an evaluation');
+        expectSuccess(await send(world, world.reviewerToken, { method: 'POST', path: `${versionPath('alpha', n)}/attestations`, body: attestations.license_review }), 'a license review');
+        const asked = expectSuccess(await send(world, requester, { method: 'POST', path: `${versionPath('alpha', n)}/promotions`, body: { to: 'production', rationale: 'ship it' } }), 'a promotion request');
+        expect(asked.body.status).toBe('pending');
+        expectSod(await send(world, requester, { method: 'POST', path: `/api/v1/promotions/${asked.body.id}/approve`, body: { rationale: 'mine is fine' } }), 'promotion.approve', 'sod:no-self-approval');
+      });
+
+      it('refuses the requester of a change request approving it, and lets an approver approve it', async () => {
+        const requester = world.tokens.global.admin;
+        const asked = expectSuccess(
+          await send(world, requester, { method: 'POST', path: `${versionPath('alpha', 1)}/changes`, body: { template: 'retrain', rationale: 'new data arrived', impact: 'a new version follows' } }),
+          'a change request',
+        );
+        expectSod(await send(world, requester, { method: 'POST', path: `/api/v1/changes/${asked.body.id}/approve`, body: { rationale: 'mine is fine' } }), 'change.approve', 'sod:no-self-approval');
+        const approved = expectSuccess(await send(world, world.tokens.alpha.approver, { method: 'POST', path: `/api/v1/changes/${asked.body.id}/approve`, body: { rationale: 'retraining is due' } }), 'an approval by someone else');
+        expect(approved.body.status).toBe('approved');
+      });
+
+      it('refuses an admin who approved the promotion of a high-risk model deploying it, and lets a maintainer deploy it', async () => {
+        const model = world.unique('risky');
+        expectSuccess(await world.registry.api('POST', '/api/v1/models', { namespace: 'alpha', name: model, riskProfile: { customerExposure: 'high' } }), 'a high-risk model');
+        const { id } = await pendingPromotionIn(world, 'alpha', { model, reviews: ['license_review', 'bias_assessment', 'safety_review'] });
+        const approver = world.tokens.global.admin;
+        expect((await send(world, approver, { method: 'POST', path: `/api/v1/promotions/${id}/approve`, body: { rationale: 'first of two' } })).body.status).toBe('pending');
+        const promoted = expectSuccess(await send(world, world.tokens.global.approver, { method: 'POST', path: `/api/v1/promotions/${id}/approve`, body: { rationale: 'second of two' } }), 'a second approval');
+        expect(promoted.body.status).toBe('promoted');
+        const deploy = { method: 'POST', path: `/api/v1/environments/${ENVIRONMENTS.deploy}/deployments`, body: { version: promoted.body.version } };
+        expectSod(await send(world, approver, deploy), 'version.deploy', 'sod:approver-is-not-deployer');
+        expectSuccess(await send(world, world.tokens.alpha.maintainer, deploy), 'a deployment by someone who did not approve');
+      });
+    });
+
     describe('lists show only what the caller may read', () => {
       const namespacesOf = (items: { namespace?: string; name?: string }[], key: 'namespace' | 'name') => [...new Set(items.map((i) => i[key]))];
 
@@ -126,6 +178,16 @@ for (const { name: dialect, skip } of dialects) {
       it('shows a global viewer both teams', async () => {
         const found = await send(world, world.tokens.global.viewer, { method: 'GET', path: '/api/v1/models?limit=500' });
         expect(namespacesOf(found.body.items, 'namespace').sort()).toEqual(['alpha', 'beta']);
+      });
+
+      // The handler filters the aliases by the namespaces the caller may read, but the guard (an Environment, no namespace) admits only global grants.
+      it("shows a viewer in alpha an environment it can list, with alpha's aliases only", async () => {
+        const token = world.tokens.alpha.viewer;
+        const listed = await send(world, token, { method: 'GET', path: '/api/v1/environments' });
+        expect(listed.body.items.map((e: { name: string }) => e.name)).toContain(ENVIRONMENTS.deploy);
+        const env = await send(world, token, { method: 'GET', path: `/api/v1/environments/${ENVIRONMENTS.deploy}` });
+        expect(env.status, JSON.stringify(env.body)).toBe(200);
+        expect(namespacesOf(env.body.aliases.map((a: { model: string }) => ({ namespace: a.model.split('/')[0] })), 'namespace')).toEqual(['alpha']);
       });
 
       it('makes a contributor in alpha name a readable namespace for a diff, and hides beta', async () => {
@@ -201,7 +263,7 @@ describe('actions with no route yet, decided by the authorizer itself', () => {
   }
 
   it('covers exactly the actions that have no route today', () => {
-    expect(unrouted.sort()).toEqual(['catalog.read_sensitive', 'evidence.export', 'promotion.approve', 'review.sign', 'version.deploy', 'version.promote', 'version.quarantine', 'version.rollback']);
+    expect(unrouted.sort()).toEqual(['catalog.read_sensitive', 'evidence.export']);
   });
 
   const cases = roles.flatMap((role) =>
@@ -241,6 +303,12 @@ describe('actions with no route yet, decided by the authorizer itself', () => {
       expect(error).toMatchObject({ code: 'forbidden', extensions: { permission: 'promotion.approve', policy: 'sod:no-self-approval' } });
       expect(refusal(() => authorizer.authorize(alice, 'review.sign', authored)).extensions).toMatchObject({ policy: 'sod:no-self-approval' });
       expect(() => authorizer.authorize(bob, 'promotion.approve', authored)).not.toThrow();
+    });
+
+    it('refuses an admin approving a change to a version they asked for or authored', () => {
+      const asked = versionIn('alpha', { authors: [principalRef('user:alice')] });
+      expect(refusal(() => permitAll.authorize(alice, 'change.approve', asked)).extensions).toMatchObject({ permission: 'change.approve', policy: 'sod:no-self-approval' });
+      expect(() => authorizer.authorize(bob, 'change.approve', asked)).not.toThrow();
     });
 
     it('refuses an admin deploying a high-risk version they approved, even under a permit-everything policy', () => {

@@ -39,6 +39,8 @@ interface Fixtures {
   readonly bindingId: string;
   readonly tokenId: string;
   readonly elevationId: string;
+  readonly promotionId: string;
+  readonly changeId: string;
 }
 
 interface Sample {
@@ -50,6 +52,11 @@ interface Sample {
 const fresh = 'not uploaded yet';
 const freshDigest = `sha256:${createHash('sha256').update(fresh).digest('hex')}`;
 const binding = { principal: 'user:someone', role: 'viewer', namespace: 'alpha', reason: 'joins the team' };
+const gatePolicy = { policy: { rules: [{ to: 'validation', attestations: [{ type: 'evaluation' }] }] }, reason: 'evaluate first' };
+const evaluation = { type: 'evaluation', verdict: 'pass', summary: 'holdout AUC 0.9', details: { slices: [{ name: 'all', metrics: { auc: 0.9 } }] } };
+/** Version 2 of alpha/scorer is published (version 1 stays a draft); `staging` takes any published version. */
+const published = '/api/v1/models/alpha/scorer/versions/2';
+const ENV = 'staging';
 
 /** A plausible, valid request for each route (HEAD borrows its GET's). A new route fails the inventory until it has one here. */
 const samples: Readonly<Record<string, (f: Fixtures) => Sample>> = {
@@ -99,12 +106,64 @@ const samples: Readonly<Record<string, (f: Fixtures) => Sample>> = {
   'GET /api/v1/access/review': () => ({ path: '/api/v1/access/review' }),
   'GET /api/v1/security/events': () => ({ path: '/api/v1/security/events' }),
   'GET /api/v1/openapi.json': () => ({ path: '/api/v1/openapi.json' }),
+  'POST /api/v1/models/:ns/:name/versions/:n/attestations': () => ({ path: `${published}/attestations`, body: evaluation }),
+  'GET /api/v1/models/:ns/:name/versions/:n/attestations': () => ({ path: `${published}/attestations?all=true` }),
+  'GET /api/v1/gate-policy': () => ({ path: '/api/v1/gate-policy' }),
+  'PUT /api/v1/gate-policy': () => ({ path: '/api/v1/gate-policy', body: gatePolicy }),
+  'DELETE /api/v1/gate-policy': () => ({ path: '/api/v1/gate-policy?reason=back-to-the-default' }),
+  'GET /api/v1/gate-policy/history': () => ({ path: '/api/v1/gate-policy/history' }),
+  'GET /api/v1/namespaces/:ns/gate-policy': () => ({ path: '/api/v1/namespaces/alpha/gate-policy' }),
+  'PUT /api/v1/namespaces/:ns/gate-policy': () => ({ path: '/api/v1/namespaces/alpha/gate-policy', body: gatePolicy }),
+  'DELETE /api/v1/namespaces/:ns/gate-policy': () => ({ path: '/api/v1/namespaces/alpha/gate-policy?reason=back-to-the-default' }),
+  'GET /api/v1/namespaces/:ns/gate-policy/history': () => ({ path: '/api/v1/namespaces/alpha/gate-policy/history' }),
+  'GET /api/v1/models/:ns/:name/versions/:n/gate': () => ({ path: `${published}/gate?to=validation` }),
+  'POST /api/v1/models/:ns/:name/versions/:n/promotions': () => ({ path: `${published}/promotions`, body: { to: 'validation', rationale: 'evaluated' } }),
+  'GET /api/v1/models/:ns/:name/versions/:n/promotions': () => ({ path: `${published}/promotions` }),
+  'GET /api/v1/promotions': () => ({ path: '/api/v1/promotions?status=pending' }),
+  'GET /api/v1/promotions/:id': (f) => ({ path: `/api/v1/promotions/${f.promotionId}` }),
+  'POST /api/v1/promotions/:id/approve': (f) => ({ path: `/api/v1/promotions/${f.promotionId}/approve`, body: { rationale: 'evidence reviewed' } }),
+  'POST /api/v1/promotions/:id/reject': (f) => ({ path: `/api/v1/promotions/${f.promotionId}/reject`, body: { reason: 'not yet' } }),
+  'POST /api/v1/environments': () => ({ path: '/api/v1/environments', body: { name: 'production', requiredStage: 'production' } }),
+  'GET /api/v1/environments': () => ({ path: '/api/v1/environments' }),
+  'GET /api/v1/environments/:env': () => ({ path: `/api/v1/environments/${ENV}` }),
+  'POST /api/v1/environments/:env/deployments': () => ({ path: `/api/v1/environments/${ENV}/deployments`, body: { version: 'alpha/scorer@2', reason: 'first release' } }),
+  'GET /api/v1/environments/:env/deployments': () => ({ path: `/api/v1/environments/${ENV}/deployments?model=alpha/scorer` }),
+  'POST /api/v1/environments/:env/rollback': () => ({ path: `/api/v1/environments/${ENV}/rollback`, body: { model: 'alpha/scorer', reason: 'errors went up' } }),
+  'POST /api/v1/environments/:env/reports': () => ({ path: `/api/v1/environments/${ENV}/reports`, body: { version: 'alpha/scorer@2', status: 'deployed', externalId: 'argo-7' } }),
+  'GET /api/v1/environments/:env/reports': () => ({ path: `/api/v1/environments/${ENV}/reports` }),
+  'GET /api/v1/models/:ns/:name/aliases': () => ({ path: '/api/v1/models/alpha/scorer/aliases' }),
+  'POST /api/v1/models/:ns/:name/versions/:n/quarantine': () => ({ path: `${published}/quarantine`, body: { reason: 'INC-1: poisoned data suspected' } }),
+  'POST /api/v1/models/:ns/:name/versions/:n/release': () => ({ path: `${published}/release`, body: { reason: 'INC-1 cleared' } }),
+  'POST /api/v1/models/:ns/:name/versions/:n/retire': () => ({ path: `${published}/retire`, body: { reason: 'superseded' } }),
+  'GET /api/v1/models/:ns/:name/versions/:n/governance': () => ({ path: `${published}/governance` }),
+  'POST /api/v1/models/:ns/:name/versions/:n/changes': () => ({ path: `${published}/changes`, body: { template: 'deprecation', rationale: 'superseded by v3', impact: 'callers move to v3' } }),
+  'GET /api/v1/change-templates': () => ({ path: '/api/v1/change-templates' }),
+  'GET /api/v1/changes': () => ({ path: '/api/v1/changes?status=pending' }),
+  'GET /api/v1/changes/:id': (f) => ({ path: `/api/v1/changes/${f.changeId}` }),
+  'POST /api/v1/changes/:id/approve': (f) => ({ path: `/api/v1/changes/${f.changeId}/approve`, body: { rationale: 'checked' } }),
+  'POST /api/v1/changes/:id/reject': (f) => ({ path: `/api/v1/changes/${f.changeId}/reject`, body: { reason: 'not needed' } }),
 };
 
 const sampleFor = (method: string, url: string) => samples[`${method === 'HEAD' ? 'GET' : method} ${url}`];
 
 /** Routes whose guard lets anyone in and whose handler then decides on what was asked (one namespace's bindings, or all of them). */
 const decidedInHandler: Readonly<Record<string, Action>> = { 'GET /api/v1/bindings': 'access.review', 'HEAD /api/v1/bindings': 'access.review' };
+
+/**
+ * Routes whose guard picks the action from the request or the resource
+ * (`actionFor`): the one their sample asks for. An evaluation is recorded,
+ * not signed; the sample blob is held by a healthy version, so reading it
+ * is a plain download.
+ */
+const decidedByRequest: Readonly<Record<string, Action>> = {
+  'POST /api/v1/models/:ns/:name/versions/:n/attestations': 'evaluation.record',
+  'GET /api/v1/blobs/:digest': 'blob.read',
+  'HEAD /api/v1/blobs/:digest': 'blob.read',
+};
+
+/** The permission a refusal of the route's sample names. */
+const refusedPermission = (method: string, url: string, guard: { action: Action }): Action =>
+  decidedInHandler[`${method} ${url}`] ?? decidedByRequest[`${method} ${url}`] ?? guard.action;
 
 /** What any authenticated caller may do with no role at all: see who they are, ask for access, issue their own token. */
 const isSelfService = (method: string, url: string, action: Action) =>
@@ -131,11 +190,17 @@ describe('route inventory: no route ships unprotected', () => {
     const blob = await uploadBlob(registry, 'alpha weights');
     await admin('POST', '/api/v1/models', { namespace: 'alpha', name: 'scorer' });
     await admin('POST', '/api/v1/models/alpha/scorer/versions', { manifest: [{ path: 'w.bin', sha256: blob.digest, size: blob.size }] });
+    await admin('POST', '/api/v1/models/alpha/scorer/versions', { manifest: [{ path: 'w.bin', sha256: blob.digest, size: blob.size }] });
+    await admin('POST', `${published}/publish`, { reason: 'first release' });
+    await admin('POST', '/api/v1/environments', { name: ENV, requiredStage: 'concept' });
+    await admin('POST', `/api/v1/environments/${ENV}/deployments`, { version: 'alpha/scorer@2' });
+    const promotion = await admin('POST', `${published}/promotions`, { to: 'exploration', rationale: 'try it out' });
+    const change = await admin('POST', `${published}/changes`, { template: 'retrain', rationale: 'the data drifted', impact: 'a new version follows' });
     const robotBinding = await admin('POST', '/api/v1/bindings', { principal: 'service:robot', role: 'viewer', namespace: 'alpha', reason: 'reads models' });
     const robotToken = await admin('POST', '/api/v1/tokens', { name: 'robot', principal: 'service:robot' });
     const asker = await tokenFor(registry, 'user:asker', [{ role: 'viewer', namespace: 'alpha' }]);
     const asked = await registry.api('POST', '/api/v1/elevations', { role: 'contributor', namespace: 'alpha', durationMinutes: 30, justification: 'a release' }, { authorization: `Bearer ${asker}` });
-    fixtures = { digest: blob.digest, size: blob.size, bindingId: robotBinding.id, tokenId: robotToken.id, elevationId: asked.body.id };
+    fixtures = { digest: blob.digest, size: blob.size, bindingId: robotBinding.id, tokenId: robotToken.id, elevationId: asked.body.id, promotionId: promotion.id, changeId: change.id };
     // A principal with a token but no grant at all: granted so a token can be issued, then revoked.
     const granted = await admin('POST', '/api/v1/bindings', { principal: 'user:newcomer', role: 'viewer', namespace: 'alpha', reason: 'to issue a token' });
     newcomer = (await admin('POST', '/api/v1/tokens', { name: 'newcomer', principal: 'user:newcomer' })).token;
@@ -180,6 +245,11 @@ describe('route inventory: no route ships unprotected', () => {
     expect(guarded.filter((r) => sampleFor(r.method, r.url) === undefined).map((r) => `${r.method} ${r.url}`)).toEqual([]);
   });
 
+  it('knows which action each route that picks it from the request asks for with its sample', () => {
+    const picking = guarded.filter((r) => 'actionFor' in r.guard && r.guard.actionFor !== undefined).map((r) => `${r.method} ${r.url}`);
+    expect(picking.sort()).toEqual(Object.keys(decidedByRequest).sort());
+  });
+
   it('exercises every guarded action in the role matrix', () => {
     expect(guarded.filter((r) => !probedActions.has(r.guard.action)).map((r) => `${r.method} ${r.url}`)).toEqual([]);
   });
@@ -201,7 +271,7 @@ describe('route inventory: no route ships unprotected', () => {
     const answer = await call(method, url, `Bearer ${newcomer}`);
     expect([403, 404], JSON.stringify(answer.body)).toContain(answer.status);
     if (method === 'HEAD') return;
-    if (answer.status === 403) expect(answer.body).toMatchObject({ code: 'forbidden', permission: decidedInHandler[`${method} ${url}`] ?? guard.action });
+    if (answer.status === 403) expect(answer.body).toMatchObject({ code: 'forbidden', permission: refusedPermission(method, url, guard) });
     else expect(answer.body?.detail).not.toMatch(/^No route/);
     if (answer.status === 404) expect(answer.body).toMatchObject({ code: 'not_found' });
   });
