@@ -3,6 +3,7 @@ import { packageVersion } from '../server/package-version.js';
 import { registerAccessCommands } from './commands/access/access-commands.js';
 import { registerBackupCommands } from './commands/backup-commands.js';
 import { registerDiffCommand } from './commands/diff-command.js';
+import { registerGovernanceCommands } from './commands/governance/governance-commands.js';
 import { registerLedgerCommands } from './commands/ledger-commands.js';
 import { registerLoginCommands } from './commands/login-commands.js';
 import { registerModelCommands } from './commands/model-commands.js';
@@ -26,6 +27,7 @@ const groups: readonly ((program: Command) => void)[] = [
   registerModelCommands,
   registerVersionCommands,
   registerPullCommand,
+  registerGovernanceCommands,
   registerTokenCommands,
   registerAccessCommands,
   registerDiffCommand,

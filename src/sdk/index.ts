@@ -7,3 +7,5 @@ export type { IfMatch } from './if-match.js';
 export { parseModelRef, parseVersionRef, formatModelRef, formatVersionRef } from './refs.js';
 export type * from './types.js';
 export type * from './access-types.js';
+export { gateReportOf, type ModelRefLike, type VersionRefLike } from './governance-api.js';
+export type * from './governance-types.js';

@@ -2,6 +2,7 @@ import { packageVersion } from '../server/package-version.js';
 import { AccessApi } from './access-api.js';
 import type { WhoAmI } from './access-types.js';
 import { BlobsApi } from './blobs-api.js';
+import { GovernanceApi } from './governance-api.js';
 import { HistoryApi } from './history-api.js';
 import { LedgerApi } from './ledger-api.js';
 import { ModelsApi } from './models-api.js';
@@ -49,6 +50,8 @@ export class ModelKeepClient {
   readonly tokens: TokensApi;
   /** Grants, groups, policies, elevations, access reviews and security events. */
   readonly access: AccessApi;
+  /** Attestations, promotion gates and approvals, environments and deployments, quarantine and change requests. */
+  readonly governance: GovernanceApi;
   readonly #http: Transport;
 
   constructor(options: ModelKeepClientOptions) {
@@ -76,6 +79,7 @@ export class ModelKeepClient {
     this.history = new HistoryApi(this.#http);
     this.tokens = new TokensApi(this.#http);
     this.access = new AccessApi(this.#http);
+    this.governance = new GovernanceApi(this.#http);
   }
 
   /** The server's base URL, without a trailing slash. */
