@@ -12,8 +12,8 @@ export interface PolicySource {
   load(): Promise<readonly CustomPolicy[]>;
 }
 
-/** Things that belong to no one namespace: a search (filtered afterwards), an upload not yet in a version, the ledger's proofs. */
-const anywhereKinds: ReadonlySet<Resource['kind']> = new Set(['Registry', 'Blob', 'Ledger']);
+/** Things that belong to no one namespace: a search (filtered afterwards), an upload not yet in a version, the ledger's proofs, an environment (its aliases filtered afterwards). */
+const anywhereKinds: ReadonlySet<Resource['kind']> = new Set(['Registry', 'Blob', 'Ledger', 'Environment']);
 
 /** How long a server trusts its copy of the added policies before asking the database (another server may have changed them). */
 const POLICY_RECHECK_MS = 1000;

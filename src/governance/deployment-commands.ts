@@ -8,6 +8,7 @@ import { versionOrFail } from './version-or-fail.js';
 import type { WriteSteps } from '../store/write-command.js';
 import type { AliasRolledBack, AliasRollback, DeploymentReported, EnvironmentCreated, ReportedStatus, VersionDeployed } from './entry-payloads.js';
 import { lastHealthy } from './healthy-target.js';
+import { derivedId } from './derived-id.js';
 import { reachedStage } from './stages.js';
 import { type DeploymentView, deploymentView, environmentView } from './views.js';
 
@@ -38,7 +39,7 @@ export async function rollbacksAway(tx: Db, ref: VersionRef, idSeed: string): Pr
   for (const [index, alias] of aliases.entries()) {
     const env = (await findEnvironment(tx, alias.environment))!;
     const to = lastHealthy(await deploymentHistory(tx, alias.environment, ref.namespace, ref.model), ref.number, env.required_stage);
-    rollbacks.push({ environment: alias.environment, namespace: ref.namespace, model: ref.model, from: ref.number, to, deploymentId: to === null ? null : `${idSeed}-${index + 1}` });
+    rollbacks.push({ environment: alias.environment, namespace: ref.namespace, model: ref.model, from: ref.number, to, deploymentId: to === null ? null : derivedId(idSeed, index) });
   }
   return rollbacks;
 }

@@ -50,9 +50,10 @@ export const versionInPath: ResourceOf = async (request, deps) => {
 
 async function blobResource(deps: RouteDeps, digest: string): Promise<Resource> {
   const rows = await deps.store.db.selectFrom('blob_holders').select(['namespace', 'versions', 'quarantined']).where('digest', '=', digest).execute();
-  // Quarantined when every version that holds it is: a file a healthy version also holds stays readable through it.
-  const quarantined = rows.length > 0 && rows.every((r) => Number(r.quarantined) >= Number(r.versions));
-  return { kind: 'Blob', id: digest, namespace: null, sharedBy: rows.map((r) => r.namespace), hiddenAs: `Blob ${digest} is not stored`, attributes: { quarantined } };
+  // A file a healthy version also holds stays readable, but only through the namespaces of its healthy holders.
+  const healthy = rows.filter((r) => Number(r.quarantined) < Number(r.versions));
+  const quarantined = rows.length > 0 && healthy.length === 0;
+  return { kind: 'Blob', id: digest, namespace: null, sharedBy: (quarantined ? rows : healthy).map((r) => r.namespace), hiddenAs: `Blob ${digest} is not stored`, attributes: { quarantined } };
 }
 
 /** Downloading what only quarantined versions hold is for investigators. */

@@ -183,4 +183,17 @@ rules:
     const unknown = await callAs(registry, mel, 'POST', '/api/v1/environments/nowhere/deployments', { version: `ml/ranker@${n}` });
     expect(unknown.status).toBe(404);
   });
+
+  it.skipIf(skip)('a late report about an earlier deployment does not spoil it as a rollback target', async () => {
+    expect((await registry.api('POST', '/api/v1/environments', { name: 'canary', requiredStage: 'concept' })).status).toBe(201);
+    const first = await version({ auc: 0.9 }, 'MIT');
+    const second = await version({ auc: 0.91 }, 'MIT');
+    expect((await callAs(registry, mel, 'POST', '/api/v1/environments/canary/deployments', { version: `ml/ranker@${first}` })).status).toBe(201);
+    expect((await callAs(registry, mel, 'POST', '/api/v1/environments/canary/deployments', { version: `ml/ranker@${second}` })).status).toBe(201);
+    const late = await callAs(registry, mel, 'POST', '/api/v1/environments/canary/reports', { version: `ml/ranker@${first}`, status: 'deployed' });
+    expect(late.body.matchesAlias).toBe(false);
+    const back = await callAs(registry, mel, 'POST', '/api/v1/environments/canary/rollback', { model: 'ml/ranker', reason: 'canary errors' });
+    expect(back.status, JSON.stringify(back.body)).toBe(200);
+    expect(back.body.to).toBe(`ml/ranker@${first}`);
+  });
 });

@@ -210,8 +210,10 @@ export async function projectDeploymentReported(tx: Db, entry: LedgerEntry, p: D
     })
     .execute();
   if (p.deploymentId === null) return;
-  // Running something other than what the registry deployed is not health: it is drift.
-  const health = p.status !== 'deployed' ? p.status : p.matchesAlias ? 'healthy' : 'mismatch';
+  // Running another artifact than the one deployed is drift, not health; a late report about an earlier deployment is still about that deployment.
+  const deployed = await tx.selectFrom('deployments').select('artifact_digest').where('id', '=', p.deploymentId).executeTakeFirstOrThrow();
+  const sameArtifact = p.artifactDigest === null || p.artifactDigest === deployed.artifact_digest;
+  const health = p.status !== 'deployed' ? p.status : sameArtifact ? 'healthy' : 'mismatch';
   await tx
     .updateTable('deployments')
     .set({ health, reported_at: entry.at, ...(p.externalId === null ? {} : { external_id: p.externalId }) })

@@ -55,7 +55,8 @@ export function gatePolicyRoutes(app: App, deps: RouteDeps): void {
     const where = path.includes(':ns') ? "a namespace's" : 'the global default';
     app.get(
       path,
-      { config: { guard: { action: 'catalog.read', resource: gatePolicyResource } }, schema: { tags, summary: `The promotion gate policy: ${where} own, and the one in force`, ...(params ? { params } : {}) } },
+      // Anyone who reads a catalog may read the rules it is gated by; the global one is the default for every namespace.
+      { config: { guard: { action: 'catalog.read', ...(params ? { resource: gatePolicyResource } : {}) } }, schema: { tags, summary: `The promotion gate policy: ${where} own, and the one in force`, ...(params ? { params } : {}) } },
       async (request) => policyAnswer(store.db, nsOf(request.params)),
     );
     app.put(
@@ -90,7 +91,7 @@ export function gatePolicyRoutes(app: App, deps: RouteDeps): void {
     );
     app.get(
       `${path}/history`,
-      { config: { guard: { action: 'catalog.read', resource: gatePolicyResource } }, schema: { tags, summary: `Every version of ${where} policy, newest first, from the ledger`, ...(params ? { params } : {}) } },
+      { config: { guard: { action: 'catalog.read', ...(params ? { resource: gatePolicyResource } : {}) } }, schema: { tags, summary: `Every version of ${where} policy, newest first, from the ledger`, ...(params ? { params } : {}) } },
       async (request) => {
         const rows = await store.db.selectFrom('ledger_entries').selectAll().where('subject', '=', gatePolicyUrn(nsOf(request.params))).orderBy('seq', 'desc').limit(500).execute();
         return {
