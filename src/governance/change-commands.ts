@@ -9,7 +9,7 @@ import * as q from '../store/queries/find-catalog.js';
 import { findChange } from '../store/queries/find-governance.js';
 import { versionOrFail } from './version-or-fail.js';
 import type { WriteSteps } from '../store/write-command.js';
-import type { ChangeApproved, ChangeRejected, ChangeRequested, ChangeTemplate, VersionAmended, VersionDeprecated } from './entry-payloads.js';
+import type { ChangeApproved, ChangeRejected, ChangeRequested, ChangeTemplate, RequestWithdrawn, VersionAmended, VersionDeprecated } from './entry-payloads.js';
 import { type ChangeView, changeView } from './views.js';
 
 const same = (a: unknown, b: unknown) => canonicalJson((a ?? null) as never) === canonicalJson((b ?? null) as never);
@@ -71,6 +71,19 @@ export const changeCommands = {
         drafts.push({ action: 'version.deprecated', subject: version.urn, reason: change.rationale, payload: asPayload(deprecated) });
       }
       return drafts;
+    },
+    respond: async (tx) => changeView((await findChange(tx, args.id))!),
+  }),
+
+  /** Only the requester takes a change request back, and only while it waits. */
+  withdrawChange: (args: { id: string; requester: string; reason: string }): WriteSteps<ChangeView> => ({
+    decide: async (tx) => {
+      const change = await findChange(tx, args.id);
+      if (change === undefined) throw new RegistryError('not_found', `Change request ${args.id} does not exist`);
+      if (change.requested_by !== args.requester) throw new RegistryError('forbidden', `Only ${change.requested_by}, who asked for change ${args.id}, may withdraw it; an approver rejects it instead`, { extensions: { permission: 'version.update' } });
+      if (change.status !== 'pending') throw new RegistryError('invalid_state', `Change request ${args.id} is ${change.status}`);
+      const payload: RequestWithdrawn = { id: args.id, reason: args.reason };
+      return [{ action: 'change.withdrawn', subject: changeUrn(args.id), reason: args.reason, payload: asPayload(payload) }];
     },
     respond: async (tx) => changeView((await findChange(tx, args.id))!),
   }),

@@ -74,6 +74,12 @@ export interface PromotionRejected {
   readonly reason: string;
 }
 
+/** The requester takes a pending request back (a promotion or a change request). */
+export interface RequestWithdrawn {
+  readonly id: string;
+  readonly reason: string;
+}
+
 export interface VersionPromoted extends VersionKey {
   readonly requestId: string;
   readonly from: string;

@@ -8,7 +8,7 @@ import type { Db } from '../store/database.js';
 import { approvalsOf, findPromotion, pendingPromotions } from '../store/queries/find-governance.js';
 import type { WriteSteps } from '../store/write-command.js';
 import { countApprovals } from './count-approvals.js';
-import type { Approval, PromotionApproved, PromotionRejected, PromotionRequested, RequestOutcome, VersionPromoted } from './entry-payloads.js';
+import type { Approval, PromotionApproved, PromotionRejected, PromotionRequested, RequestOutcome, RequestWithdrawn, VersionPromoted } from './entry-payloads.js';
 import { evaluateGate } from './evaluate-gate.js';
 import type { GateReport, PromotionTarget } from './gate-types.js';
 import { loadGate } from './load-gate.js';
@@ -101,6 +101,19 @@ export const promotionCommands = {
         drafts.push(promotedEntry(ref, id, request.rationale, report, approvals));
       }
       return drafts;
+    },
+    respond: (tx) => viewOf(tx, args.id),
+  }),
+
+  /** Only the requester takes a request back, and only while it waits. */
+  withdrawPromotion: (args: { id: string; requester: string; reason: string }): WriteSteps<PromotionView> => ({
+    decide: async (tx) => {
+      const request = await findPromotion(tx, args.id);
+      if (request === undefined) throw new RegistryError('not_found', `Promotion request ${args.id} does not exist`);
+      if (request.requested_by !== args.requester) throw new RegistryError('forbidden', `Only ${request.requested_by}, who asked for promotion ${args.id}, may withdraw it; an approver rejects it instead`, { extensions: { permission: 'version.promote' } });
+      if (request.status !== 'pending') throw new RegistryError('invalid_state', `Promotion request ${args.id} is ${request.status}; only pending requests are withdrawn`);
+      const payload: RequestWithdrawn = { id: args.id, reason: args.reason };
+      return [{ action: 'promotion.withdrawn', subject: promotionUrn(args.id), reason: args.reason, payload: asPayload(payload) }];
     },
     respond: (tx) => viewOf(tx, args.id),
   }),

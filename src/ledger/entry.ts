@@ -31,6 +31,7 @@ export const ledgerActions = [
   'promotion.requested',
   'promotion.approved',
   'promotion.rejected',
+  'promotion.withdrawn',
   'version.promoted',
   'environment.created',
   'version.deployed',
@@ -42,6 +43,7 @@ export const ledgerActions = [
   'change.requested',
   'change.approved',
   'change.rejected',
+  'change.withdrawn',
   'version.amended',
   'version.deprecated',
 ] as const;

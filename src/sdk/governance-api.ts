@@ -175,6 +175,11 @@ export class GovernanceApi {
     return this.#post(`/api/v1/promotions/${seg(id)}/reject`, { reason }, options);
   }
 
+  /** Takes back your own pending promotion request. @throws ModelKeepApiError `forbidden` for someone else's, `invalid_state` once decided */
+  async withdrawPromotion(id: string, reason: string, options: WriteOptions = {}): Promise<Promotion> {
+    return this.#post(`/api/v1/promotions/${seg(id)}/withdraw`, { reason }, options);
+  }
+
   /* Environments and deployments */
 
   /** Creates a named environment and the stage versions must reach to be deployed there. @throws ModelKeepApiError `already_exists`, `forbidden` without a global `environment.manage` */
@@ -293,6 +298,11 @@ export class GovernanceApi {
   /** @throws ModelKeepApiError `invalid_state` when already decided, `forbidden` */
   async rejectChange(id: string, reason: string, options: WriteOptions = {}): Promise<ChangeRequest> {
     return this.#post(`/api/v1/changes/${seg(id)}/reject`, { reason }, options);
+  }
+
+  /** Takes back your own pending change request. @throws ModelKeepApiError `forbidden` for someone else's, `invalid_state` once decided */
+  async withdrawChange(id: string, reason: string, options: WriteOptions = {}): Promise<ChangeRequest> {
+    return this.#post(`/api/v1/changes/${seg(id)}/withdraw`, { reason }, options);
   }
 
   /** The change request templates and what each is for. */

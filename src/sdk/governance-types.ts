@@ -35,7 +35,7 @@ export type Attestation = ReturnType<typeof attestationView>;
  */
 export type AttestationStatement = Static<typeof RecordAttestationSchema>;
 
-export type PromotionStatus = 'pending' | 'promoted' | 'refused' | 'rejected' | 'cancelled';
+export type PromotionStatus = 'pending' | 'promoted' | 'refused' | 'rejected' | 'withdrawn' | 'cancelled';
 
 /** One approval of a promotion: who, when, why, and the roles it counted with. */
 export interface PromotionApproval {
@@ -175,7 +175,7 @@ export interface GovernanceRecord {
   readonly amendments: ReturnType<typeof amendmentView>[];
 }
 
-export type ChangeStatus = 'pending' | 'approved' | 'rejected';
+export type ChangeStatus = 'pending' | 'approved' | 'rejected' | 'withdrawn';
 
 export type ChangeRequest = Omit<ReturnType<typeof changeView>, 'status' | 'template'> & { readonly status: ChangeStatus; readonly template: ChangeTemplate };
 

@@ -123,6 +123,7 @@ const samples: Readonly<Record<string, (f: Fixtures) => Sample>> = {
   'GET /api/v1/promotions/:id': (f) => ({ path: `/api/v1/promotions/${f.promotionId}` }),
   'POST /api/v1/promotions/:id/approve': (f) => ({ path: `/api/v1/promotions/${f.promotionId}/approve`, body: { rationale: 'evidence reviewed' } }),
   'POST /api/v1/promotions/:id/reject': (f) => ({ path: `/api/v1/promotions/${f.promotionId}/reject`, body: { reason: 'not yet' } }),
+  'POST /api/v1/promotions/:id/withdraw': (f) => ({ path: `/api/v1/promotions/${f.promotionId}/withdraw`, body: { reason: 'asked too early' } }),
   'POST /api/v1/environments': () => ({ path: '/api/v1/environments', body: { name: 'production', requiredStage: 'production' } }),
   'GET /api/v1/environments': () => ({ path: '/api/v1/environments' }),
   'GET /api/v1/environments/:env': () => ({ path: `/api/v1/environments/${ENV}` }),
@@ -142,6 +143,7 @@ const samples: Readonly<Record<string, (f: Fixtures) => Sample>> = {
   'GET /api/v1/changes/:id': (f) => ({ path: `/api/v1/changes/${f.changeId}` }),
   'POST /api/v1/changes/:id/approve': (f) => ({ path: `/api/v1/changes/${f.changeId}/approve`, body: { rationale: 'checked' } }),
   'POST /api/v1/changes/:id/reject': (f) => ({ path: `/api/v1/changes/${f.changeId}/reject`, body: { reason: 'not needed' } }),
+  'POST /api/v1/changes/:id/withdraw': (f) => ({ path: `/api/v1/changes/${f.changeId}/withdraw`, body: { reason: 'asked too early' } }),
 };
 
 const sampleFor = (method: string, url: string) => samples[`${method === 'HEAD' ? 'GET' : method} ${url}`];

@@ -169,6 +169,22 @@ rules:
     expect((await callAs(registry, mel, 'POST', `${base}/${n}/promotions`, { to: 'production', rationale: 'zombie' })).status).toBe(422);
   });
 
+  it.skipIf(skip)('only the requester withdraws a pending request, with a reason', async () => {
+    const n = await version({ auc: 0.9 }, 'MIT');
+    await callAs(registry, dana, 'POST', `${base}/${n}/attestations`, { type: 'evaluation', verdict: 'pass', summary: 'ok', details: { slices: [{ name: 'all', metrics: { auc: 0.9 } }] } });
+    expect((await callAs(registry, mel, 'POST', `${base}/${n}/promotions`, { to: 'validation', rationale: 'evaluated' })).body.status).toBe('promoted');
+    const asked = await callAs(registry, mel, 'POST', `${base}/${n}/promotions`, { to: 'production', rationale: 'ship' });
+    const admins = await tokenFor(registry, 'user:root', [{ role: 'admin' }]);
+    const byOther = await callAs(registry, admins, 'POST', `/api/v1/promotions/${asked.body.id}/withdraw`, { reason: 'not yours' });
+    expect(byOther.status).toBe(403);
+    const withdrawn = await callAs(registry, mel, 'POST', `/api/v1/promotions/${asked.body.id}/withdraw`, { reason: 'asked before the A/B test' });
+    expect(withdrawn.body).toMatchObject({ status: 'withdrawn', decidedBy: 'user:mel', decisionReason: 'asked before the A/B test' });
+    expect((await callAs(registry, mel, 'POST', `/api/v1/promotions/${asked.body.id}/withdraw`, { reason: 'again' })).status).toBe(409);
+    const change = await callAs(registry, dana, 'POST', `${base}/${n}/changes`, { template: 'retrain', rationale: 'drift on new markets', impact: 'a new version follows' });
+    expect(change.status).toBe(201);
+    expect((await callAs(registry, dana, 'POST', `/api/v1/changes/${change.body.id}/withdraw`, { reason: 'drift was a data bug' })).body.status).toBe('withdrawn');
+  });
+
   it.skipIf(skip)('flags a deployment report that differs from the alias', async () => {
     const n = await version({ auc: 0.9 }, 'MIT');
     expect((await registry.api('POST', '/api/v1/environments', { name: 'dev', requiredStage: 'concept' })).status).toBe(201);

@@ -102,6 +102,8 @@ export async function applyEntry(tx: Db, dialect: StoreDialect, entry: LedgerEnt
       return g.projectPromotionApproved(tx, entry, payload as gp.PromotionApproved);
     case 'promotion.rejected':
       return g.projectPromotionRejected(tx, entry, payload as gp.PromotionRejected);
+    case 'promotion.withdrawn':
+      return g.projectRequestWithdrawn(tx, entry, 'promotion_requests', payload as gp.RequestWithdrawn);
     case 'version.promoted':
       return g.projectVersionPromoted(tx, entry, payload as gp.VersionPromoted);
     case 'environment.created':
@@ -124,6 +126,8 @@ export async function applyEntry(tx: Db, dialect: StoreDialect, entry: LedgerEnt
       return g.projectChangeDecided(tx, entry, payload as gp.ChangeApproved, 'approved');
     case 'change.rejected':
       return g.projectChangeDecided(tx, entry, payload as gp.ChangeRejected, 'rejected');
+    case 'change.withdrawn':
+      return g.projectRequestWithdrawn(tx, entry, 'change_requests', payload as gp.RequestWithdrawn);
     case 'version.amended':
       return g.projectVersionAmended(tx, entry, payload as gp.VersionAmended);
     case 'version.deprecated':

@@ -11,6 +11,7 @@ import type {
   PromotionApproved,
   PromotionRejected,
   PromotionRequested,
+  RequestWithdrawn,
   VersionAmended,
   VersionDeployed,
   VersionKey,
@@ -138,6 +139,10 @@ export async function projectPromotionApproved(tx: Db, entry: LedgerEntry, p: Pr
 
 export async function projectPromotionRejected(tx: Db, entry: LedgerEntry, p: PromotionRejected): Promise<void> {
   await tx.updateTable('promotion_requests').set({ status: 'rejected', decided_at: entry.at, decided_by: entry.actor, decision_reason: p.reason }).where('id', '=', p.id).execute();
+}
+
+export async function projectRequestWithdrawn(tx: Db, entry: LedgerEntry, table: 'promotion_requests' | 'change_requests', p: RequestWithdrawn): Promise<void> {
+  await tx.updateTable(table).set({ status: 'withdrawn', decided_at: entry.at, decided_by: entry.actor, decision_reason: p.reason }).where('id', '=', p.id).execute();
 }
 
 export async function projectVersionPromoted(tx: Db, entry: LedgerEntry, p: VersionPromoted): Promise<void> {

@@ -13,7 +13,7 @@ import { positiveInteger, reasonArg, versionRefArg } from '../../option-parsers.
 import type { Output } from '../../output.js';
 import { changeIdArg, collectSetting, readJsonObjectArg } from './governance-args.js';
 
-const statuses: readonly ChangeStatus[] = ['pending', 'approved', 'rejected'];
+const statuses: readonly ChangeStatus[] = ['pending', 'approved', 'rejected', 'withdrawn'];
 const QUEUE = 'modelkeep change list --status pending';
 
 interface RequestFlags {
@@ -106,6 +106,7 @@ export function registerChangeCommands(program: Command): void {
   for (const [verb, flag, description] of [
     ['approve', 'rationale', 'approve a change request (not your own); it is applied at once'],
     ['reject', 'reason', 'reject a change request, saying why'],
+    ['withdraw', 'reason', 'take back your own pending change request, saying why'],
   ] as const) {
     withExamples(
       change
@@ -118,12 +119,20 @@ export function registerChangeCommands(program: Command): void {
           const client = await ctx.client();
           const why = (flags.rationale ?? flags.reason)!;
           const steps = { not_found: `\`${QUEUE}\` lists the requests you may decide.`, invalid_state: `\`modelkeep change show ${id}\` shows who decided it, or why it no longer applies.` };
-          const decided = await notOwn(withNextSteps(steps, () => (verb === 'approve' ? client.governance.approveChange(id, why) : client.governance.rejectChange(id, why))));
-          ctx.out.result(decided, (c) => ctx.out.line(c.status === 'approved' ? `Approved ${c.template} ${c.id} of ${c.version}; it is applied.` : `Rejected ${c.template} ${c.id} of ${c.version}.`));
+          const decide = { approve: () => client.governance.approveChange(id, why), reject: () => client.governance.rejectChange(id, why), withdraw: () => client.governance.withdrawChange(id, why) }[verb];
+          const decided = await (verb === 'withdraw' ? withNextSteps(steps, decide) : notOwn(withNextSteps(steps, decide)));
+          ctx.out.result(decided, (c) => ctx.out.line(decisionLine(c)));
         }),
-      `modelkeep change ${verb} 0b7e8c1a-2d3f-4e5a-9b6c-7d8e9f0a1b2c --${flag} "${verb === 'approve' ? 'checked against the training run' : 'the license was right'}"`,
+      `modelkeep change ${verb} 0b7e8c1a-2d3f-4e5a-9b6c-7d8e9f0a1b2c --${flag} "${{ approve: 'checked against the training run', reject: 'the license was right', withdraw: 'asked by mistake' }[verb]}"`,
     );
   }
+}
+
+function decisionLine(c: ChangeRequest): string {
+  const which = `${c.template} ${c.id} of ${c.version}`;
+  if (c.status === 'approved') return `Approved ${which}; it is applied.`;
+  if (c.status === 'withdrawn') return `Withdrew ${which}.`;
+  return `Rejected ${which}.`;
 }
 
 function printChange(out: Output, c: ChangeRequest): void {
@@ -131,7 +140,7 @@ function printChange(out: Output, c: ChangeRequest): void {
   out.line(`Requested ${formatTime(c.requestedAt)} by ${c.requestedBy}: ${c.rationale}`);
   out.line(`Impact: ${c.impact}`);
   for (const [field, value] of Object.entries(c.changes)) out.line(`  ${field} → ${JSON.stringify(value)}`);
-  if (c.decidedBy !== null) out.line(`${c.status === 'approved' ? 'Approved' : 'Rejected'} ${c.decidedAt === null ? '' : `${formatTime(c.decidedAt)} `}by ${c.decidedBy}: ${c.decisionReason ?? ''}`);
+  if (c.decidedBy !== null) out.line(`${{ approved: 'Approved', rejected: 'Rejected', withdrawn: 'Withdrawn' }[c.status as 'approved'] ?? c.status} ${c.decidedAt === null ? '' : `${formatTime(c.decidedAt)} `}by ${c.decidedBy}: ${c.decisionReason ?? ''}`);
 }
 
 /** Deciding one's own request is refused by separation of duties; say who can decide instead. */

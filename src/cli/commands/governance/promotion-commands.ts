@@ -13,7 +13,7 @@ import type { Output } from '../../output.js';
 import { promotionIdArg, toStageOption } from './governance-args.js';
 import { approvalsText, checkTable, promotionHeaders, promotionRow } from './governance-format.js';
 
-const statuses: readonly PromotionStatus[] = ['pending', 'promoted', 'refused', 'rejected', 'cancelled'];
+const statuses: readonly PromotionStatus[] = ['pending', 'promoted', 'refused', 'rejected', 'withdrawn', 'cancelled'];
 const INBOX = 'modelkeep promotions --status pending';
 
 /** `promote`, `promotions`, `approve`, `reject`: moving versions through stages, with approvals where the gate asks for them. */
@@ -94,6 +94,21 @@ export function registerPromotionCommands(program: Command): void {
         ctx.out.result(rejected, (p) => ctx.out.line(`Rejected promotion ${p.id} of ${p.version} to ${p.to}; it stays at ${p.from}.`));
       }),
     'modelkeep reject 0b7e8c1a-2d3f-4e5a-9b6c-7d8e9f0a1b2c --reason "the red-team findings are not mitigated"',
+  );
+
+  withExamples(
+    program
+      .command('withdraw')
+      .description('take back your own pending promotion request, saying why')
+      .argument('<id>', `the request id (\`${INBOX}\` lists them)`, promotionIdArg)
+      .requiredOption('--reason <text>', 'why, for the approvers and the ledger (required)', reasonArg)
+      .action(async (id: string, flags: { reason: string }, command: Command) => {
+        const ctx = contextOf(command);
+        const client = await ctx.client();
+        const withdrawn = await withNextSteps(decisionSteps(id), () => client.governance.withdrawPromotion(id, flags.reason));
+        ctx.out.result(withdrawn, (p) => ctx.out.line(`Withdrew promotion ${p.id} of ${p.version} to ${p.to}; it stays at ${p.from}.`));
+      }),
+    'modelkeep withdraw 0b7e8c1a-2d3f-4e5a-9b6c-7d8e9f0a1b2c --reason "asked before the A/B test finished"',
   );
 }
 

@@ -78,7 +78,7 @@ export function changeRoutes(app: App, deps: RouteDeps): void {
         summary: 'Change requests, newest first (`status=pending` is the queue)',
         querystring: Type.Object(
           {
-            status: Type.Optional(literalUnion(['pending', 'approved', 'rejected'])),
+            status: Type.Optional(literalUnion(['pending', 'approved', 'rejected', 'withdrawn'])),
             template: Type.Optional(literalUnion(changeTemplates)),
             namespace: Type.Optional(NameSchema),
             limit: Limit,
@@ -131,6 +131,18 @@ export function changeRoutes(app: App, deps: RouteDeps): void {
     },
     async (request, reply) => {
       const outcome = await writer.write(writeContext(request, 200), 'rejectChange', { id: request.params.id, reason: request.body.reason });
+      return sendWrite(reply, outcome, 200);
+    },
+  );
+
+  app.post(
+    '/api/v1/changes/:id/withdraw',
+    {
+      config: { guard: { action: 'version.update', resource: changeToDecide } },
+      schema: { tags, summary: 'Take back your own pending change request, with a reason', params: IdParams, body: Type.Object({ reason: Reason }, { additionalProperties: false }), response: { 200: ChangeSchema } },
+    },
+    async (request, reply) => {
+      const outcome = await writer.write(writeContext(request, 200), 'withdrawChange', { id: request.params.id, requester: request.principal.id, reason: request.body.reason });
       return sendWrite(reply, outcome, 200);
     },
   );

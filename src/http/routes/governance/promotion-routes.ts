@@ -21,7 +21,7 @@ import { GateReportSchema, listOf, pageOfItems, PromotionSchema } from '../../..
 const tags = ['governance'];
 const Target = literalUnion(promotionTargets);
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) });
-const promotionStatuses = ['pending', 'promoted', 'refused', 'rejected', 'cancelled'];
+const promotionStatuses = ['pending', 'promoted', 'refused', 'rejected', 'withdrawn', 'cancelled'];
 
 export function promotionRoutes(app: App, deps: RouteDeps): void {
   const { store, writer, authorizer, clock } = deps;
@@ -177,6 +177,18 @@ export function promotionRoutes(app: App, deps: RouteDeps): void {
     },
     async (request, reply) => {
       const outcome = await writer.write(writeContext(request, 200), 'rejectPromotion', { id: request.params.id, rejecter: request.principal.id, reason: request.body.reason });
+      return sendWrite(reply, outcome, 200);
+    },
+  );
+
+  app.post(
+    '/api/v1/promotions/:id/withdraw',
+    {
+      config: { guard: { action: 'version.promote', resource: promotionToDecide } },
+      schema: { tags, summary: 'Take back your own pending promotion request, with a reason', params: IdParams, body: Type.Object({ reason: Reason }, { additionalProperties: false }), response: { 200: PromotionSchema } },
+    },
+    async (request, reply) => {
+      const outcome = await writer.write(writeContext(request, 200), 'withdrawPromotion', { id: request.params.id, requester: request.principal.id, reason: request.body.reason });
       return sendWrite(reply, outcome, 200);
     },
   );
