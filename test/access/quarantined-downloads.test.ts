@@ -45,6 +45,8 @@ describe.each(dialects)('downloads of quarantined artifacts on $name', ({ name: 
     registry = await startTestRegistry(dialect);
     expect((await registry.api('POST', '/api/v1/namespaces', { name: 'alpha' })).status).toBe(201);
     expect((await registry.api('POST', '/api/v1/models', { namespace: 'alpha', name: 'scorer' })).status).toBe(201);
+    expect((await registry.api('POST', '/api/v1/namespaces', { name: 'beta' })).status).toBe(201);
+    expect((await registry.api('POST', '/api/v1/models', { namespace: 'beta', name: 'ranker' })).status).toBe(201);
     users = {
       contributor: await tokenFor(registry, 'user:dana', [{ role: 'contributor', namespace: 'alpha' }]),
       maintainer: await tokenFor(registry, 'user:mel', [{ role: 'maintainer', namespace: 'alpha' }]),
@@ -88,6 +90,19 @@ describe.each(dialects)('downloads of quarantined artifacts on $name', ({ name: 
     expect(answer.body).toBe(shared.content);
     await quarantine(first);
     expectInvestigatorsOnly(await download(users.contributor, shared.digest), 'contributor once every holder is quarantined');
+  });
+
+  it.skipIf(skip)("reads a shared blob only through a namespace with a healthy holder: quarantining alpha's copy shuts alpha's readers out", async () => {
+    const shared = await fresh();
+    const n = await publish(shared);
+    const inBeta = await registry.api('POST', '/api/v1/models/beta/ranker/versions', { manifest: [{ path: 'w.bin', sha256: shared.digest, size: shared.size }] });
+    expect(inBeta.status, JSON.stringify(inBeta.body)).toBe(201);
+    await quarantine(n);
+    // Only beta's healthy copy counts, and alpha's reader may not read beta: the blob is hidden from them, as any blob of another namespace is.
+    const shutOut = await download(users.contributor, shared.digest);
+    expect(shutOut.status, JSON.stringify(shutOut.body)).toBe(404);
+    const betaReader = await tokenFor(registry, 'user:bea', [{ role: 'contributor', namespace: 'beta' }]);
+    expect((await download(betaReader, shared.digest)).status).toBe(200);
   });
 
   it.skipIf(skip)('serves the blob again once the version is released', async () => {

@@ -26,23 +26,13 @@ import type { LedgerEntry } from '../../ledger/entry.js';
 import type { Db } from '../database.js';
 import { recordModelHistory, recordVersionHistory } from '../history/record-history.js';
 import { countQuarantined } from './project-version-blobs.js';
+import { versionKey } from './project-version.js';
 
 export const GLOBAL_SCOPE = '*';
 
-async function versionId(tx: Db, key: VersionKey): Promise<number> {
-  const row = await tx
-    .selectFrom('versions')
-    .select('id')
-    .where('namespace', '=', key.namespace)
-    .where('model', '=', key.model)
-    .where('number', '=', key.number)
-    .executeTakeFirstOrThrow();
-  return Number(row.id);
-}
-
 /** Changes a version's row and keeps its history: every governance change to a version is visible `asOf` before it. */
 async function changeVersion(tx: Db, entry: LedgerEntry, key: VersionKey, set: { status?: string; stage?: string; metadata?: string; license?: string | null }): Promise<number> {
-  const id = await versionId(tx, key);
+  const id = await versionKey(tx, key);
   await tx
     .updateTable('versions')
     .set((eb) => ({ ...set, updated_at: entry.at, revision: eb('revision', '+', 1) }))
@@ -71,7 +61,7 @@ export async function projectAttestation(tx: Db, entry: LedgerEntry, p: Attestat
     .insertInto('attestations')
     .values({
       id: p.id,
-      version_id: await versionId(tx, p),
+      version_id: await versionKey(tx, p),
       namespace: p.namespace,
       model: p.model,
       number: p.number,
@@ -109,7 +99,7 @@ export async function projectPromotionRequested(tx: Db, entry: LedgerEntry, p: P
     .insertInto('promotion_requests')
     .values({
       id: p.id,
-      version_id: await versionId(tx, p),
+      version_id: await versionKey(tx, p),
       namespace: p.namespace,
       model: p.model,
       number: p.number,
@@ -171,20 +161,31 @@ async function pointAlias(tx: Db, entry: LedgerEntry, environment: string, key: 
     .execute();
 }
 
-export async function projectVersionDeployed(tx: Db, entry: LedgerEntry, p: VersionDeployed): Promise<void> {
+interface NewDeployment {
+  readonly id: string;
+  readonly environment: string;
+  readonly key: VersionKey;
+  readonly artifactDigest: string;
+  readonly kind: 'deploy' | 'rollback' | 'quarantine-rollback';
+  readonly previous: number | null;
+  readonly reason: string | null;
+}
+
+/** A deployment row and the alias it moves: what a deploy, a rollback and a quarantine's rollbacks all record. */
+async function recordDeployment(tx: Db, entry: LedgerEntry, d: NewDeployment): Promise<void> {
   await tx
     .insertInto('deployments')
     .values({
-      id: p.deploymentId,
+      id: d.id,
       seq: entry.seq,
-      environment: p.environment,
-      namespace: p.namespace,
-      model: p.model,
-      number: p.number,
-      artifact_digest: p.artifactDigest,
-      kind: 'deploy',
-      previous: p.previous,
-      reason: entry.reason ?? null,
+      environment: d.environment,
+      namespace: d.key.namespace,
+      model: d.key.model,
+      number: d.key.number,
+      artifact_digest: d.artifactDigest,
+      kind: d.kind,
+      previous: d.previous,
+      reason: d.reason,
       at: entry.at,
       by: entry.actor,
       health: 'unknown',
@@ -192,7 +193,11 @@ export async function projectVersionDeployed(tx: Db, entry: LedgerEntry, p: Vers
       external_id: null,
     })
     .execute();
-  await pointAlias(tx, entry, p.environment, p, p.deploymentId);
+  await pointAlias(tx, entry, d.environment, d.key, d.id);
+}
+
+export async function projectVersionDeployed(tx: Db, entry: LedgerEntry, p: VersionDeployed): Promise<void> {
+  await recordDeployment(tx, entry, { id: p.deploymentId, environment: p.environment, key: p, artifactDigest: p.artifactDigest, kind: 'deploy', previous: p.previous, reason: entry.reason ?? null });
 }
 
 export async function projectDeploymentReported(tx: Db, entry: LedgerEntry, p: DeploymentReported): Promise<void> {
@@ -226,7 +231,7 @@ export async function projectDeploymentReported(tx: Db, entry: LedgerEntry, p: D
     .execute();
 }
 
-async function applyRollback(tx: Db, entry: LedgerEntry, rollback: AliasRollback, kind: string, reason: string): Promise<void> {
+async function applyRollback(tx: Db, entry: LedgerEntry, rollback: AliasRollback, kind: 'rollback' | 'quarantine-rollback', reason: string): Promise<void> {
   const { environment, namespace, model } = rollback;
   if (rollback.to === null || rollback.deploymentId === null) {
     await tx.deleteFrom('aliases').where('environment', '=', environment).where('namespace', '=', namespace).where('model', '=', model).execute();
@@ -234,27 +239,7 @@ async function applyRollback(tx: Db, entry: LedgerEntry, rollback: AliasRollback
   }
   const key = { namespace, model, number: rollback.to };
   const version = await tx.selectFrom('versions').select('artifact_digest').where('namespace', '=', namespace).where('model', '=', model).where('number', '=', rollback.to).executeTakeFirstOrThrow();
-  await tx
-    .insertInto('deployments')
-    .values({
-      id: rollback.deploymentId,
-      seq: entry.seq,
-      environment,
-      namespace,
-      model,
-      number: rollback.to,
-      artifact_digest: version.artifact_digest,
-      kind,
-      previous: rollback.from,
-      reason,
-      at: entry.at,
-      by: entry.actor,
-      health: 'unknown',
-      reported_at: null,
-      external_id: null,
-    })
-    .execute();
-  await pointAlias(tx, entry, environment, key, rollback.deploymentId);
+  await recordDeployment(tx, entry, { id: rollback.deploymentId, environment, key, artifactDigest: version.artifact_digest, kind, previous: rollback.from, reason });
 }
 
 export async function projectAliasRolledBack(tx: Db, entry: LedgerEntry, p: { rollback: AliasRollback }): Promise<void> {
@@ -292,7 +277,7 @@ export async function projectChangeRequested(tx: Db, entry: LedgerEntry, p: Chan
     .insertInto('change_requests')
     .values({
       id: p.id,
-      version_id: await versionId(tx, p),
+      version_id: await versionKey(tx, p),
       namespace: p.namespace,
       model: p.model,
       number: p.number,
@@ -328,5 +313,5 @@ export async function projectVersionAmended(tx: Db, entry: LedgerEntry, p: Versi
 }
 
 export async function projectVersionDeprecated(tx: Db, entry: LedgerEntry, p: VersionDeprecated): Promise<void> {
-  await addNote(tx, entry, await versionId(tx, p), 'deprecated', p.reason);
+  await addNote(tx, entry, await versionKey(tx, p), 'deprecated', p.reason);
 }

@@ -12,7 +12,8 @@ async function replaceTags(tx: Db, versionId: number, tags: readonly string[] | 
   }
 }
 
-async function versionKey(tx: Db, payload: { namespace: string; model: string; number: number }): Promise<number> {
+/** The id of a version's row, by its namespace, model and number. */
+export async function versionKey(tx: Db, payload: { namespace: string; model: string; number: number }): Promise<number> {
   const row = await tx
     .selectFrom('versions')
     .select('id')

@@ -1,3 +1,4 @@
+import { RegistryError } from '../../errors/registry-error.js';
 import type { Db } from '../database.js';
 import type { AttestationRow, ChangeRequestRow, DeploymentRow, PromotionRequestRow } from '../governance/governance-rows.js';
 import { GLOBAL_SCOPE } from '../projections/project-governance.js';
@@ -117,3 +118,10 @@ export async function approversAndDeployers(db: Db, key: VersionKeyArgs): Promis
   return { approvers: approvers.map((r) => r.approver), deployers: deployers.map((r) => r.by) };
 }
 
+
+/** A version's row id, status and stage, or `not_found` naming it. */
+export async function versionRowOrFail(db: Db, key: VersionKeyArgs): Promise<{ id: number; status: string; stage: string }> {
+  const row = await db.selectFrom('versions').select(['id', 'status', 'stage']).where('namespace', '=', key.namespace).where('model', '=', key.model).where('number', '=', key.number).executeTakeFirst();
+  if (row === undefined) throw new RegistryError('not_found', `Version ${key.namespace}/${key.model}@${key.number} does not exist`);
+  return { id: Number(row.id), status: row.status, stage: row.stage };
+}

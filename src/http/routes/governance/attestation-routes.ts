@@ -4,7 +4,7 @@ import { parseDigest } from '../../../artifacts/digest.js';
 import { RegistryError } from '../../../errors/registry-error.js';
 import { checkAttestationDetails, RecordAttestationSchema } from '../../../governance/attestation-schemas.js';
 import { attestationView } from '../../../governance/views.js';
-import { allAttestations, currentAttestations } from '../../../store/queries/find-governance.js';
+import { allAttestations, currentAttestations, versionRowOrFail } from '../../../store/queries/find-governance.js';
 import type { App, RouteDeps } from '../../app-types.js';
 import { versionToGovern } from '../../governance-resources.js';
 import { versionInPath } from '../../resources.js';
@@ -71,9 +71,8 @@ export function attestationRoutes(app: App, deps: RouteDeps): void {
     },
     async (request) => {
       const { ns, name, n } = request.params;
-      const version = await store.db.selectFrom('versions').select('id').where('namespace', '=', ns).where('model', '=', name).where('number', '=', n).executeTakeFirst();
-      if (version === undefined) throw new RegistryError('not_found', `Version ${ns}/${name}@${n} does not exist`);
-      const rows = request.query.all === true ? await allAttestations(store.db, Number(version.id)) : await currentAttestations(store.db, Number(version.id));
+      const version = await versionRowOrFail(store.db, { namespace: ns, model: name, number: n });
+      const rows = request.query.all === true ? await allAttestations(store.db, version.id) : await currentAttestations(store.db, version.id);
       return { items: rows.map(attestationView) };
     },
   );

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
-import { RegistryError } from '../../../errors/registry-error.js';
 import { amendmentView, attestationView, changeView, deploymentView, noteView, promotionView } from '../../../governance/views.js';
-import { aliasesAt, allAttestations, approvalsOf, promotionsOf } from '../../../store/queries/find-governance.js';
+import { aliasesAt, allAttestations, approvalsOf, promotionsOf, versionRowOrFail } from '../../../store/queries/find-governance.js';
 import type { App, RouteDeps } from '../../app-types.js';
 import { versionToGovern } from '../../governance-resources.js';
 import { versionInPath } from '../../resources.js';
@@ -60,9 +59,8 @@ export function lifecycleRoutes(app: App, deps: RouteDeps): void {
     { config: { guard: { action: 'catalog.read', resource: versionInPath } }, schema: { tags, summary: "Everything governance knows of a version: stage, status, attestations, promotions, where it runs, notes, change requests and amendments", params: VersionParams } },
     async (request) => {
       const { ns, name, n } = request.params;
-      const version = await store.db.selectFrom('versions').select(['id', 'status', 'stage']).where('namespace', '=', ns).where('model', '=', name).where('number', '=', n).executeTakeFirst();
-      if (version === undefined) throw new RegistryError('not_found', `Version ${ns}/${name}@${n} does not exist`);
-      const id = Number(version.id);
+      const version = await versionRowOrFail(store.db, refOf(request.params));
+      const id = version.id;
       const promotions = await promotionsOf(store.db, id);
       const approvals = await approvalsOf(store.db, promotions.map((p) => p.id));
       const deployments = await store.db.selectFrom('deployments').selectAll().where('namespace', '=', ns).where('model', '=', name).where('number', '=', n).orderBy('seq').execute();

@@ -7,7 +7,7 @@ import { reportFor } from '../../../governance/load-gate.js';
 import { countApprovals } from '../../../governance/count-approvals.js';
 import { promotionView } from '../../../governance/views.js';
 import type { Role } from '../../../access/roles.js';
-import { approvalsOf, findPromotion, promotionsOf } from '../../../store/queries/find-governance.js';
+import { approvalsOf, findPromotion, promotionsOf, versionRowOrFail } from '../../../store/queries/find-governance.js';
 import type { App, RouteDeps } from '../../app-types.js';
 import { promotionToDecide, versionToGovern } from '../../governance-resources.js';
 import { readableNamespaces } from '../../readable-namespaces.js';
@@ -88,9 +88,8 @@ export function promotionRoutes(app: App, deps: RouteDeps): void {
     { config: { guard: { action: 'catalog.read', resource: versionInPath } }, schema: { tags, summary: "A version's promotion requests, oldest first, with reports and approvals", params: VersionParams, response: { 200: listOf(PromotionSchema) } } },
     async (request) => {
       const { ns, name, n } = request.params;
-      const version = await store.db.selectFrom('versions').select('id').where('namespace', '=', ns).where('model', '=', name).where('number', '=', n).executeTakeFirst();
-      if (version === undefined) throw new RegistryError('not_found', `Version ${ns}/${name}@${n} does not exist`);
-      const rows = await promotionsOf(store.db, Number(version.id));
+      const version = await versionRowOrFail(store.db, { namespace: ns, model: name, number: n });
+      const rows = await promotionsOf(store.db, version.id);
       const approvals = await approvalsOf(store.db, rows.map((r) => r.id));
       return { items: rows.map((row) => promotionView(row, approvals)) };
     },
