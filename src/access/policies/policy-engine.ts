@@ -21,10 +21,22 @@ type CedarValue = cedar.CedarValueJson;
 const entityType = { user: 'User', service: 'Service', group: 'Group' } as const;
 const principalUid = (id: string) => ({ type: entityType[kindOf(id)] ?? 'User', id });
 
+/*
+ * Plain loops, no Array.prototype.map callbacks, on the decision path: a
+ * polymorphic callback deoptimizing inside a builtin hit a V8 fatal on Node
+ * 20 (`unreachable code` in Deoptimizer::DoComputeBuiltinContinuation) when
+ * the role-matrix suite drove thousands of decisions with mixed attributes.
+ */
+function entityRef(value: { readonly principal: string }): CedarValue {
+  return { __entity: principalUid(value.principal) };
+}
+
 function cedarValue(value: AttributeValue): CedarValue {
-  if (Array.isArray(value)) return value.map((v) => cedarValue(v as AttributeValue));
-  if (typeof value === 'object') return { __entity: principalUid((value as { principal: string }).principal) };
-  return value as CedarValue;
+  if (typeof value !== 'object') return value;
+  if (!Array.isArray(value)) return entityRef(value as { principal: string });
+  const items: CedarValue[] = [];
+  for (const item of value as readonly (string | { principal: string })[]) items.push(typeof item === 'string' ? item : entityRef(item));
+  return items;
 }
 
 let engines = 0;
@@ -55,9 +67,11 @@ export class PolicyEngine {
     const resourceUid = { type: resource.kind, id: resource.id };
     const attrs: Record<string, CedarValue> = {};
     if (resource.namespace !== null) attrs.namespace = resource.namespace;
-    for (const [name, value] of Object.entries(resource.attributes ?? {})) attrs[name] = cedarValue(value);
-    const groups = principal.groups.map((g) => ({ type: 'Group', id: g }));
-    const context = { roles: [...roles].sort() };
+    const attributes = resource.attributes;
+    if (attributes !== undefined) for (const name of Object.keys(attributes)) attrs[name] = cedarValue(attributes[name]!);
+    const groups: { type: string; id: string }[] = [];
+    for (const group of principal.groups) groups.push({ type: 'Group', id: group });
+    const context = { roles: Array.from(roles).sort() };
     const answer = cedar.statefulIsAuthorized({
       principal: principalUid(principal.id),
       action: { type: 'Action', id: action },
