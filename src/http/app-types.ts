@@ -60,6 +60,8 @@ declare module 'fastify' {
     authFailure?: unknown;
     /** The authorizer answered 404 so the resource's existence does not leak: a refusal all the same. */
     hidden?: boolean;
+    /** The resource the guard decided on, so a handler that needs it again does not look it up twice. */
+    guarded?: Resource;
   }
   interface FastifyContextConfig {
     guard?: RouteGuard;

@@ -56,6 +56,7 @@ export async function authorizeRequest(request: FastifyRequest, authorizer: Auth
   if (guard === undefined || 'public' in guard) return;
   await authorizer.refresh();
   const resource = guard.resource === undefined ? registryResource : await guard.resource(request, deps);
+  request.guarded = resource;
   try {
     authorizer.authorize(request.principal, guard.actionFor?.(request, resource) ?? guard.action, resource);
   } catch (error) {

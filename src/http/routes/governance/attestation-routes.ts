@@ -6,7 +6,7 @@ import { checkAttestationDetails, RecordAttestationSchema } from '../../../gover
 import { attestationView } from '../../../governance/views.js';
 import { allAttestations, currentAttestations, versionRowOrFail } from '../../../store/queries/find-governance.js';
 import type { App, RouteDeps } from '../../app-types.js';
-import { versionToGovern } from '../../governance-resources.js';
+import { versionToAttest } from '../../governance-resources.js';
 import { versionInPath } from '../../resources.js';
 import { sendWrite, writeContext } from '../../write-reply.js';
 import { VersionParams } from '../common-schemas.js';
@@ -23,7 +23,7 @@ export function attestationRoutes(app: App, deps: RouteDeps): void {
     {
       config: {
         // Reviews are signed by reviewers, never by the version's authors; evaluations come from whoever runs them (a pipeline, a contributor).
-        guard: { action: 'review.sign', resource: versionToGovern, actionFor: (request) => ((request.body as { type: string }).type === 'evaluation' ? 'evaluation.record' : 'review.sign') },
+        guard: { action: 'review.sign', resource: versionToAttest, actionFor: (request) => ((request.body as { type: string }).type === 'evaluation' ? 'evaluation.record' : 'review.sign') },
       },
       schema: {
         tags,

@@ -6,7 +6,7 @@ import { changeTemplates } from '../../../governance/entry-payloads.js';
 import { changeView } from '../../../governance/views.js';
 import { findChange } from '../../../store/queries/find-governance.js';
 import type { App, RouteDeps } from '../../app-types.js';
-import { changeToDecide, versionToGovern } from '../../governance-resources.js';
+import { changeToDecide, changeToRead, versionToGovern } from '../../governance-resources.js';
 import { readableNamespaces } from '../../readable-namespaces.js';
 import { sendWrite, writeContext } from '../../write-reply.js';
 import { Reason } from '../access-schemas.js';
@@ -107,7 +107,7 @@ export function changeRoutes(app: App, deps: RouteDeps): void {
 
   app.get(
     '/api/v1/changes/:id',
-    { config: { guard: { action: 'catalog.read', resource: changeToDecide } }, schema: { tags, summary: 'One change request', params: IdParams, response: { 200: ChangeSchema } } },
+    { config: { guard: { action: 'catalog.read', resource: changeToRead } }, schema: { tags, summary: 'One change request', params: IdParams, response: { 200: ChangeSchema } } },
     async (request) => changeView((await findChange(store.db, request.params.id))!),
   );
 
@@ -138,7 +138,7 @@ export function changeRoutes(app: App, deps: RouteDeps): void {
   app.post(
     '/api/v1/changes/:id/withdraw',
     {
-      config: { guard: { action: 'version.update', resource: changeToDecide } },
+      config: { guard: { action: 'version.update', resource: changeToRead } },
       schema: { tags, summary: 'Take back your own pending change request, with a reason', params: IdParams, body: Type.Object({ reason: Reason }, { additionalProperties: false }), response: { 200: ChangeSchema } },
     },
     async (request, reply) => {

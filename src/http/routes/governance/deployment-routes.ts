@@ -6,7 +6,7 @@ import { type ReportedStatus, reportedStatuses } from '../../../governance/entry
 import { deploymentView, environmentView, reportView } from '../../../governance/views.js';
 import { aliasesOfModel, findEnvironment } from '../../../store/queries/find-governance.js';
 import type { App, RouteDeps } from '../../app-types.js';
-import { environmentResource, MODEL_LABEL_PATTERN, modelToRollBack, parseVersionLabel, VERSION_LABEL_PATTERN, versionToDeploy } from '../../governance-resources.js';
+import { environmentResource, MODEL_LABEL_PATTERN, modelToRollBack, parseVersionLabel, VERSION_LABEL_PATTERN, versionToDeploy, versionToReport } from '../../governance-resources.js';
 import { readableNamespaces } from '../../readable-namespaces.js';
 import { modelInPath } from '../../resources.js';
 import { sendWrite, writeContext } from '../../write-reply.js';
@@ -57,8 +57,9 @@ export function deploymentRoutes(app: App, deps: RouteDeps): void {
     async (request) => {
       const env = await environmentOrFail(request.params.env);
       const only = readableNamespaces(request, authorizer);
+      if (only?.length === 0) return { ...environmentView(env), aliases: [] };
       let query = store.db.selectFrom('aliases').selectAll().where('environment', '=', env.name).orderBy('namespace').orderBy('model');
-      if (only !== undefined) query = only.length === 0 ? query.where('namespace', '=', '') : query.where('namespace', 'in', only);
+      if (only !== undefined) query = query.where('namespace', 'in', only);
       const aliases = (await query.execute()).map((a) => ({ model: `${a.namespace}/${a.model}`, version: `${a.namespace}/${a.model}@${a.number}`, deploymentId: a.deployment_id, since: a.since_at }));
       return { ...environmentView(env), aliases };
     },
@@ -94,12 +95,13 @@ export function deploymentRoutes(app: App, deps: RouteDeps): void {
     async (request) => {
       await environmentOrFail(request.params.env);
       const only = readableNamespaces(request, authorizer);
+      if (only?.length === 0) return { items: [] };
       let query = store.db.selectFrom('deployments').selectAll().where('environment', '=', request.params.env).orderBy('seq', 'desc').limit(request.query.limit);
       if (request.query.model !== undefined) {
         const [namespace, model] = request.query.model.split('/') as [string, string];
         query = query.where('namespace', '=', namespace).where('model', '=', model);
       }
-      if (only !== undefined) query = only.length === 0 ? query.where('namespace', '=', '') : query.where('namespace', 'in', only);
+      if (only !== undefined) query = query.where('namespace', 'in', only);
       return { items: (await query.execute()).map(deploymentView) };
     },
   );
@@ -133,7 +135,7 @@ export function deploymentRoutes(app: App, deps: RouteDeps): void {
   app.post(
     '/api/v1/environments/:env/reports',
     {
-      config: { guard: { action: 'deployment.report', resource: versionToDeploy } },
+      config: { guard: { action: 'deployment.report', resource: versionToReport } },
       schema: {
         tags,
         summary: 'A deployment system reports what it actually runs (or that a rollout failed)',
@@ -173,8 +175,9 @@ export function deploymentRoutes(app: App, deps: RouteDeps): void {
     async (request) => {
       await environmentOrFail(request.params.env);
       const only = readableNamespaces(request, authorizer);
+      if (only?.length === 0) return { items: [] };
       let query = store.db.selectFrom('deployment_reports').selectAll().where('environment', '=', request.params.env).orderBy('seq', 'desc').limit(request.query.limit);
-      if (only !== undefined) query = only.length === 0 ? query.where('namespace', '=', '') : query.where('namespace', 'in', only);
+      if (only !== undefined) query = query.where('namespace', 'in', only);
       return { items: (await query.execute()).map(reportView) };
     },
   );

@@ -9,7 +9,7 @@ import { promotionView } from '../../../governance/views.js';
 import type { Role } from '../../../access/roles.js';
 import { approvalsOf, findPromotion, promotionsOf, versionRowOrFail } from '../../../store/queries/find-governance.js';
 import type { App, RouteDeps } from '../../app-types.js';
-import { promotionToDecide, versionToGovern } from '../../governance-resources.js';
+import { promotionToDecide, promotionToRead, versionToGovern } from '../../governance-resources.js';
 import { readableNamespaces } from '../../readable-namespaces.js';
 import { versionInPath } from '../../resources.js';
 import { sendWrite, writeContext } from '../../write-reply.js';
@@ -132,7 +132,7 @@ export function promotionRoutes(app: App, deps: RouteDeps): void {
 
   app.get(
     '/api/v1/promotions/:id',
-    { config: { guard: { action: 'catalog.read', resource: promotionToDecide } }, schema: { tags, summary: 'One promotion request, with its gate report, approvals and what is still needed', params: IdParams, response: { 200: PromotionSchema } } },
+    { config: { guard: { action: 'catalog.read', resource: promotionToRead } }, schema: { tags, summary: 'One promotion request, with its gate report, approvals and what is still needed', params: IdParams, response: { 200: PromotionSchema } } },
     async (request) => {
       const row = (await findPromotion(store.db, request.params.id))!;
       const view = promotionView(row, await approvalsOf(store.db, [row.id]));
@@ -155,10 +155,10 @@ export function promotionRoutes(app: App, deps: RouteDeps): void {
       },
     },
     async (request, reply) => {
-      const row = (await findPromotion(store.db, request.params.id))!;
-      const roles = [...authorizer.rolesFor(request.principal, 'promotion.approve', { kind: 'Version', id: `${row.namespace}/${row.model}@${row.number}`, namespace: row.namespace })];
+      // The roles that count are the ones held where the version lives: the resource the guard decided on.
+      const roles = [...authorizer.rolesFor(request.principal, 'promotion.approve', request.guarded!)];
       const outcome = await writer.write(writeContext(request, 200), 'approvePromotion', {
-        id: row.id,
+        id: request.params.id,
         approver: request.principal.id,
         roles,
         rationale: request.body.rationale,
@@ -183,7 +183,7 @@ export function promotionRoutes(app: App, deps: RouteDeps): void {
   app.post(
     '/api/v1/promotions/:id/withdraw',
     {
-      config: { guard: { action: 'version.promote', resource: promotionToDecide } },
+      config: { guard: { action: 'version.promote', resource: promotionToRead } },
       schema: { tags, summary: 'Take back your own pending promotion request, with a reason', params: IdParams, body: Type.Object({ reason: Reason }, { additionalProperties: false }), response: { 200: PromotionSchema } },
     },
     async (request, reply) => {
