@@ -4,6 +4,7 @@ import { versionUrn } from '../catalog/urns.js';
 import { RegistryError } from '../errors/registry-error.js';
 import { aliasesAt, findDeployment, pendingPromotions } from '../store/queries/find-governance.js';
 import { versionOrFail } from './version-or-fail.js';
+import { readLedger } from '../store/queries/read-ledger.js';
 import type { WriteSteps } from '../store/write-command.js';
 import { rollbacksAway, rollbackView, type RollbackView } from './deployment-commands.js';
 import type { VersionQuarantined, VersionReleased, VersionRetired } from './entry-payloads.js';
@@ -40,8 +41,9 @@ export const lifecycleCommands = {
       return [{ action: 'version.quarantined', subject: versionUrn(ref.namespace, ref.model, ref.number), reason, payload: asPayload(payload) }];
     },
     respond: async (tx, entries) => {
-      const entry = (await tx.selectFrom('ledger_entries').select('canonical').where('seq', '=', entries[0]!.seq).executeTakeFirstOrThrow());
-      const payload = (JSON.parse(entry.canonical) as { payload: VersionQuarantined }).payload;
+      // The entry says what happened (rollbacks, removed aliases, cancelled requests); the receipt carries no payload.
+      const seq = entries[0]!.seq;
+      const payload = (await readLedger(tx, seq, seq + 1))[0]!.payload as unknown as VersionQuarantined;
       const rollbacks: RollbackView[] = [];
       for (const rollback of payload.rollbacks) {
         const row = rollback.deploymentId === null ? undefined : await findDeployment(tx, rollback.deploymentId);

@@ -20,6 +20,8 @@ async function viewOf(tx: Db, id: string): Promise<PromotionView> {
   return promotionView(row, await approvalsOf(tx, [id]));
 }
 
+const missingCount = (missing: readonly { readonly count: number }[]): number => missing.reduce((sum, m) => sum + m.count, 0);
+
 function failedChecks(report: GateReport): string {
   return report.checks.filter((c) => !c.passed).map((c) => `${c.name}: ${c.why}`).join('; ');
 }
@@ -84,20 +86,20 @@ export const promotionCommands = {
       if (!report.passed) {
         throw new RegistryError('gate_failed', `The gate for ${label(ref)} → ${request.to_stage} no longer passes: ${failedChecks(report)}. Fix the record, or reject the request.`, { extensions: { report } });
       }
-      const before = countApprovals(report.approvals, earlier.map((a) => ({ by: a.by, roles: a.roles as Role[] })));
-      const approval: Approval = { by: approver, at: now, rationale, roles: [...roles].sort() };
-      const after = countApprovals(report.approvals, [...earlier.map((a) => ({ by: a.by, roles: a.roles as Role[] })), { by: approver, roles }]);
-      const helps = before.missing.some((need) => !after.missing.some((m) => m.role === need.role && m.count === need.count));
-      if (!helps) {
+      const held = earlier.map((a) => ({ by: a.by, roles: a.roles as Role[] }));
+      const before = countApprovals(report.approvals, held);
+      const after = countApprovals(report.approvals, [...held, { by: approver, roles }]);
+      if (missingCount(after.missing) === missingCount(before.missing)) {
         const needs = before.missing.map((m) => `${m.count} more from role ${m.role}`).join(', ');
         throw new RegistryError('forbidden', `Promotion ${id} needs ${needs || 'no more approvals'}; your roles in ${request.namespace} (${roles.join(', ') || 'none'}) do not count toward it`, {
           extensions: { permission: 'promotion.approve', missing: before.missing },
         });
       }
+      const approval: Approval = { by: approver, at: now, rationale, roles: [...roles].sort() };
       const payload: PromotionApproved = { id, approval };
       const drafts: EntryDraft[] = [{ action: 'promotion.approved', subject: promotionUrn(id), reason: rationale, payload: asPayload(payload) }];
       if (after.satisfied) {
-        const approvals = [...earlier.map(({ by, at, rationale: why, roles: held }) => ({ by, at, rationale: why, roles: held })), approval];
+        const approvals = [...earlier.map(({ seq: _seq, ...recorded }) => recorded), approval];
         drafts.push(promotedEntry(ref, id, request.rationale, report, approvals));
       }
       return drafts;

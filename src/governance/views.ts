@@ -1,3 +1,4 @@
+import { versionLabel } from '../catalog/catalog-commands.js';
 import { attestationUrn, changeUrn, deploymentUrn, promotionUrn, versionUrn } from '../catalog/urns.js';
 import type {
   AttestationRow,
@@ -14,13 +15,12 @@ import type { GateReport } from './gate-types.js';
 
 /* Rows as the API answers them: camelCase, JSON parsed, URNs added. */
 
-const label = (row: { namespace: string; model: string; number: number }) => `${row.namespace}/${row.model}@${row.number}`;
 
 export function attestationView(row: AttestationRow) {
   return {
     id: row.id,
     urn: attestationUrn(row.id),
-    version: label(row),
+    version: versionLabel(row),
     type: row.type,
     verdict: row.verdict,
     summary: row.summary,
@@ -42,7 +42,7 @@ export function promotionView(row: PromotionRequestRow, approvals: readonly Prom
   return {
     id: row.id,
     urn: promotionUrn(row.id),
-    version: label(row),
+    version: versionLabel(row),
     versionUrn: versionUrn(row.namespace, row.model, row.number),
     from: row.from_stage,
     to: row.to_stage,
@@ -70,7 +70,7 @@ export function deploymentView(row: DeploymentRow) {
     id: row.id,
     urn: deploymentUrn(row.id),
     environment: row.environment,
-    version: label(row),
+    version: versionLabel(row),
     artifactDigest: row.artifact_digest,
     kind: row.kind,
     previous: row.previous === null ? null : `${row.namespace}/${row.model}@${row.previous}`,
@@ -90,7 +90,7 @@ export function reportView(row: DeploymentReportRow) {
     seq: Number(row.seq),
     environment: row.environment,
     deploymentId: row.deployment_id,
-    version: label(row),
+    version: versionLabel(row),
     status: row.status,
     artifactDigest: row.artifact_digest,
     externalId: row.external_id,
@@ -109,7 +109,7 @@ export function changeView(row: ChangeRequestRow) {
   return {
     id: row.id,
     urn: changeUrn(row.id),
-    version: label(row),
+    version: versionLabel(row),
     template: row.template,
     changes: JSON.parse(row.changes) as Record<string, unknown>,
     rationale: row.rationale,

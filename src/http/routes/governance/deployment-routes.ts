@@ -1,3 +1,4 @@
+import { versionLabel } from '../../../catalog/catalog-commands.js';
 import { randomUUID } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
 import { DigestSchema, NameSchema, stages } from '../../../catalog/schemas.js';
@@ -60,7 +61,7 @@ export function deploymentRoutes(app: App, deps: RouteDeps): void {
       if (only?.length === 0) return { ...environmentView(env), aliases: [] };
       let query = store.db.selectFrom('aliases').selectAll().where('environment', '=', env.name).orderBy('namespace').orderBy('model');
       if (only !== undefined) query = query.where('namespace', 'in', only);
-      const aliases = (await query.execute()).map((a) => ({ model: `${a.namespace}/${a.model}`, version: `${a.namespace}/${a.model}@${a.number}`, deploymentId: a.deployment_id, since: a.since_at }));
+      const aliases = (await query.execute()).map((a) => ({ model: `${a.namespace}/${a.model}`, version: versionLabel(a), deploymentId: a.deployment_id, since: a.since_at }));
       return { ...environmentView(env), aliases };
     },
   );
@@ -187,7 +188,7 @@ export function deploymentRoutes(app: App, deps: RouteDeps): void {
     { config: { guard: { action: 'catalog.read', resource: modelInPath } }, schema: { tags, summary: "Where the model runs: each environment's alias and the version it points at", params: ModelParams } },
     async (request) => {
       const rows = await aliasesOfModel(store.db, request.params.ns, request.params.name);
-      return { items: rows.map((a) => ({ environment: a.environment, version: `${a.namespace}/${a.model}@${a.number}`, number: a.number, deploymentId: a.deployment_id, since: a.since_at, sinceSeq: Number(a.since_seq) })) };
+      return { items: rows.map((a) => ({ environment: a.environment, version: versionLabel(a), number: a.number, deploymentId: a.deployment_id, since: a.since_at, sinceSeq: Number(a.since_seq) })) };
     },
   );
 }

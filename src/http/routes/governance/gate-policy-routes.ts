@@ -3,7 +3,7 @@ import { gatePolicyUrn } from '../../../catalog/urns.js';
 import { NameSchema } from '../../../catalog/schemas.js';
 import { RegistryError } from '../../../errors/registry-error.js';
 import { defaultGatePolicy } from '../../../governance/default-gate-policy.js';
-import { checkGatePolicy, parseGatePolicy } from '../../../governance/parse-gate-policy.js';
+import { checkGatePolicy, parseGatePolicy, sniffPolicyFormat } from '../../../governance/parse-gate-policy.js';
 import type { GatePolicy } from '../../../governance/gate-types.js';
 import type { Db } from '../../../store/database.js';
 import { effectiveGatePolicy, findGatePolicy } from '../../../store/queries/find-governance.js';
@@ -29,7 +29,7 @@ function readPolicy(body: { source?: string; format?: 'yaml' | 'json'; policy?: 
   if ((body.source === undefined) === (body.policy === undefined)) throw new RegistryError('invalid_request', 'Send the policy either as `source` (YAML or JSON text) or as `policy` (an object), not both');
   if (body.policy !== undefined) return { policy: checkGatePolicy(body.policy), source: JSON.stringify(body.policy, null, 2), format: 'json' };
   const source = body.source!;
-  const format = body.format ?? (/^\s*\{/.test(source) ? 'json' : 'yaml');
+  const format = body.format ?? sniffPolicyFormat(source);
   return { policy: parseGatePolicy(source, format), source, format };
 }
 
