@@ -1,3 +1,4 @@
+import { stageRank } from './stages.js';
 import { type Role, roles } from '../access/roles.js';
 import { compileCondition } from './cel-conditions.js';
 import {
@@ -18,9 +19,8 @@ import {
  * reported, passed or not, so a reviewer sees the whole picture at once.
  */
 
-/** The forward order of promotions; `retired` is terminal and outside it. */
-const stageOrder: readonly string[] = ['concept', 'exploration', 'validation', 'production'];
-const rank = (stage: string): number => stageOrder.indexOf(stage);
+/** The lifecycle's order for promotions; `retired` is terminal and outside it (-1, as an unknown stage). */
+const rank = (stage: string): number => (stage === 'retired' ? -1 : stageRank(stage));
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** No policy can lower this: a high-risk model reaches production only with two approvers. */

@@ -45,7 +45,8 @@ async function changeVersion(tx: Db, entry: LedgerEntry, key: VersionKey, set: {
 /** A model's stage is the furthest stage any of its live versions reached (`retired` once all are). */
 async function restageModel(tx: Db, entry: LedgerEntry, key: VersionKey): Promise<void> {
   const model = await tx.selectFrom('models').select(['id', 'stage']).where('namespace', '=', key.namespace).where('name', '=', key.model).executeTakeFirstOrThrow();
-  const rows = await tx.selectFrom('versions').select('stage').where('model_id', '=', model.id).where('status', '!=', 'retired').execute();
+  // Distinct stages: a handful of rows, however many versions the model has.
+  const rows = await tx.selectFrom('versions').select('stage').distinct().where('model_id', '=', model.id).where('status', '!=', 'retired').execute();
   const stage = rows.length === 0 ? 'retired' : rows.map((r) => r.stage).reduce((a, b) => (stageRank(b) > stageRank(a) ? b : a), 'concept');
   if (stage === model.stage) return;
   await tx.updateTable('models').set((eb) => ({ stage, updated_at: entry.at, revision: eb('revision', '+', 1) })).where('id', '=', model.id).execute();
