@@ -150,7 +150,7 @@ export class WebhookDispatcher {
     try {
       due = await this.#queue.claimDue(this.#clock(), free, this.#leaseMs);
     } catch (error) {
-      this.#onError(error);
+      this.#report(error);
       return;
     }
     this.#backlog = due.length >= free;
@@ -184,7 +184,15 @@ export class WebhookDispatcher {
       await this.#queue.failed(delivery.deliveryId, at, attempt, next, outcome.error ?? 'failed');
     } catch (error) {
       // Not recorded: the lease runs out and the delivery is claimed again.
+      this.#report(error);
+    }
+  }
+
+  #report(error: unknown): void {
+    try {
       this.#onError(error);
+    } catch {
+      // A failing error handler must not stop the dispatcher.
     }
   }
 }
