@@ -1,0 +1,202 @@
+import { RegistryError } from '../errors/registry-error.js';
+import type { LineageGraph } from './graph-index.js';
+import {
+  type Direction,
+  type EdgeType,
+  type LineagePath,
+  type NodeKind,
+  type TraverseOptions,
+  type TraverseResult,
+  type TraversedNode,
+  type Visible,
+  edgeTypes,
+  nodeKinds,
+} from './graph-types.js';
+
+export const MAX_DEPTH = 50;
+
+const DOWN = 1;
+const UP = 2;
+const VISIBILITY_KNOWN = 4;
+const HIDDEN = 8;
+
+export function requireCount(name: string, value: number, min: number, max: number): void {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new RegistryError('invalid_request', `${name} must be a whole number from ${min} to ${max}, not ${value}`);
+  }
+}
+
+export function edgeTypeMask(types: readonly EdgeType[] | undefined): number {
+  if (types === undefined) return (1 << edgeTypes.length) - 1;
+  let mask = 0;
+  for (const type of types) mask |= 1 << edgeTypes.indexOf(type);
+  return mask;
+}
+
+export function kindMask(kinds: readonly NodeKind[] | undefined): number {
+  if (kinds === undefined) return (1 << nodeKinds.length) - 1;
+  let mask = 0;
+  for (const kind of kinds) mask |= 1 << nodeKinds.indexOf(kind);
+  return mask;
+}
+
+/** The start ids the caller may see; null (not found) when there are none, so hidden roots look like unknown ones. */
+export function visibleStarts(graph: LineageGraph, urn: string, visible: Visible | undefined): number[] | null {
+  const ids = graph.startIds(urn);
+  if (ids === null || visible === undefined) return ids;
+  const shown = ids.filter((id) => visible(graph.urnOf(id)));
+  return shown.length === 0 ? null : shown;
+}
+
+/**
+ * A breadth-first walk kept as parallel typed arrays: entry i reached node
+ * `nodes[i]` at `depths[i]` from entry `parents[i]` (-1 for a start) over an
+ * edge of type `types[i]`, walking `dirs[i]` (DOWN or UP). Starts are entered
+ * in both directions for a `both` walk, so entries come out in depth order
+ * across the two.
+ */
+export class Walk {
+  nodes: Int32Array;
+  parents: Int32Array;
+  depths: Int32Array;
+  types: Uint8Array;
+  dirs: Uint8Array;
+  length = 0;
+
+  constructor(private readonly graph: LineageGraph, capacity: number) {
+    this.nodes = new Int32Array(capacity);
+    this.parents = new Int32Array(capacity);
+    this.depths = new Int32Array(capacity);
+    this.types = new Uint8Array(capacity);
+    this.dirs = new Uint8Array(capacity);
+  }
+
+  push(node: number, parent: number, depth: number, type: number, dir: number): number {
+    if (this.length === this.nodes.length) this.grow();
+    const at = this.length;
+    this.nodes[at] = node;
+    this.parents[at] = parent;
+    this.depths[at] = depth;
+    this.types[at] = type;
+    this.dirs[at] = dir;
+    this.length = at + 1;
+    return at;
+  }
+
+  direction(at: number): Direction {
+    return this.dirs[at] === UP ? 'upstream' : 'downstream';
+  }
+
+  via(at: number): { urn: string; type: EdgeType } | null {
+    const parent = this.parents[at]!;
+    return parent < 0 ? null : { urn: this.graph.urnOf(this.nodes[parent]!), type: edgeTypes[this.types[at]!]! };
+  }
+
+  /** From the start node the walk came from to entry `at`. */
+  pathTo(at: number): LineagePath {
+    const nodes: string[] = [];
+    const edges: EdgeType[] = [];
+    for (let i = at; i >= 0; i = this.parents[i]!) {
+      nodes.push(this.graph.urnOf(this.nodes[i]!));
+      if (this.parents[i]! >= 0) edges.push(edgeTypes[this.types[i]!]!);
+    }
+    return { nodes: nodes.reverse(), edges: edges.reverse() };
+  }
+
+  private grow(): void {
+    const size = this.nodes.length * 2;
+    const copy = <A extends Int32Array | Uint8Array>(from: A, to: A): A => (to.set(from), to);
+    this.nodes = copy(this.nodes, new Int32Array(size));
+    this.parents = copy(this.parents, new Int32Array(size));
+    this.depths = copy(this.depths, new Int32Array(size));
+    this.types = copy(this.types, new Uint8Array(size));
+    this.dirs = copy(this.dirs, new Uint8Array(size));
+  }
+}
+
+export interface WalkOptions {
+  readonly directions: readonly Direction[];
+  readonly edgeMask: number;
+  readonly maxDepth: number;
+  readonly visible: Visible | undefined;
+}
+
+/**
+ * Walks from `starts` and calls `reached(entry, node, first)` for every node entered
+ * beyond the starts; `first` is false when the node was already entered in
+ * the other direction. Hidden nodes are never entered, so never walked through.
+ */
+export function walk(graph: LineageGraph, starts: readonly number[], options: WalkOptions, reached: (entry: number, node: number, first: boolean) => void): Walk {
+  const { edgeMask, maxDepth, visible } = options;
+  const dirFlags = options.directions.map((d) => (d === 'upstream' ? UP : DOWN));
+  const seen = new Uint8Array(graph.nodeCount);
+  const queue = new Walk(graph, Math.min(1024, starts.length * dirFlags.length + 16));
+  for (const flag of dirFlags) {
+    for (const id of starts) {
+      seen[id] = seen[id]! | flag | VISIBILITY_KNOWN;
+      queue.push(id, -1, 0, 0, flag);
+    }
+  }
+  let current = 0;
+  let flag = DOWN;
+  let depth = 0;
+  const visit = (target: number, type: number): void => {
+    let bits = seen[target]!;
+    if ((bits & flag) !== 0) return;
+    if ((bits & VISIBILITY_KNOWN) === 0) {
+      bits |= VISIBILITY_KNOWN | (visible === undefined || visible(graph.urnOf(target)) ? 0 : HIDDEN);
+      seen[target] = bits;
+    }
+    if ((bits & HIDDEN) !== 0) return;
+    seen[target] = bits | flag;
+    reached(queue.push(target, current, depth, type, flag), target, (bits & (DOWN | UP)) === 0);
+  };
+  const down = graph.adjacency('downstream');
+  const up = graph.adjacency('upstream');
+  for (; current < queue.length; current += 1) {
+    depth = queue.depths[current]! + 1;
+    if (depth > maxDepth) continue;
+    flag = queue.dirs[current]!;
+    (flag === UP ? up : down).forEach(queue.nodes[current]!, edgeMask, visit);
+  }
+  return queue;
+}
+
+/** BFS up, down or both from a node (or a model's versions, or a package's library versions). */
+export function traverse(graph: LineageGraph, start: string, options: TraverseOptions): TraverseResult | null {
+  requireCount('depth', options.depth, 1, MAX_DEPTH);
+  requireCount('limit', options.limit, 0, Number.MAX_SAFE_INTEGER);
+  const starts = visibleStarts(graph, start, options.visible);
+  if (starts === null) return null;
+  const kinds = kindMask(options.kinds);
+  const stage = options.stage === undefined ? null : graph.stageCode(options.stage);
+  const environments = options.environment === undefined ? null : graph.environmentMatches(options.environment);
+  const directions: readonly Direction[] = options.direction === 'both' ? ['upstream', 'downstream'] : [options.direction];
+  const kept: number[] = [];
+  let total = 0;
+  const walked = walk(graph, starts, { directions, edgeMask: edgeTypeMask(options.edgeTypes), maxDepth: options.depth, visible: options.visible }, (entry, id, first) => {
+    if (!first) return;
+    if (((1 << graph.kindCodeOf(id)) & kinds) === 0) return;
+    if (stage !== null && graph.stageCodeOf(id) !== stage) return;
+    if (environments !== null && environments[graph.envSetOf(id)] !== 1) return;
+    total += 1;
+    if (kept.length < options.limit) kept.push(entry);
+  });
+  const nodes = kept.map((entry): TraversedNode => describeEntry(graph, walked, entry));
+  return { root: start, starts: starts.map((id) => graph.urnOf(id)), nodes, total, truncated: total > nodes.length };
+}
+
+function describeEntry(graph: LineageGraph, walked: Walk, entry: number): TraversedNode {
+  const id = walked.nodes[entry]!;
+  const stage = graph.stageName(id);
+  const environments = graph.environmentsOf(id);
+  return {
+    urn: graph.urnOf(id),
+    kind: nodeKinds[graph.kindCodeOf(id)]!,
+    depth: walked.depths[entry]!,
+    direction: walked.direction(entry),
+    via: walked.via(entry),
+    ...(stage === null ? {} : { stage }),
+    ...(environments.length === 0 ? {} : { environments }),
+  };
+}
