@@ -58,7 +58,7 @@ export function resolveRubric(document: RubricDocument): Rubric {
     signals,
     tiers: { ...document.tiers },
     actions: resolveActions(document.actions),
-    alerts: document.alerts === undefined ? null : { tierAtLeast: document.alerts.tierAtLeast },
+    alerts: document.alerts == null ? null : { tierAtLeast: document.alerts.tierAtLeast },
   };
 }
 

@@ -18,6 +18,10 @@ const Fraction = (description: string) => Type.Number({ minimum: 0, maximum: 1, 
 const WhenMissing = Type.Optional(Fraction('The value (0 to 1) this signal takes when its facts are unknown.'));
 const PerAdditional = Type.Optional(Fraction('What each finding beyond the worst adds to the value.'));
 
+// A resolved rubric writes "none" as null; accepting it lets checkRubric read its own output back.
+const OrNull = <S extends TSchema>(schema: S, options: { description?: string } = {}) =>
+  Type.Unsafe<Static<S> | null>({ ...schema, ...options, type: [schema['type'] as string, 'null'] });
+
 const signal = <P extends Record<string, TSchema>>(properties: P, description: string) =>
   Type.Optional(Type.Object({ weight: Weight, ...properties }, { ...closed, description }));
 
@@ -31,8 +35,8 @@ export const RubricSignalsSchema = Type.Object(
         whenMissing: WhenMissing,
         metric: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
         higherIsBetter: Type.Optional(Type.Boolean()),
-        limit: Type.Optional(Type.Number({ description: 'Worst acceptable value on an edge slice.' })),
-        gap: Type.Optional(Type.Number({ minimum: 0, description: 'How far an edge slice may trail the mean of the other slices.' })),
+        limit: Type.Optional(OrNull(Type.Number(), { description: 'Worst acceptable value on an edge slice; null for no limit.' })),
+        gap: Type.Optional(OrNull(Type.Number({ minimum: 0 }), { description: 'How far an edge slice may trail the mean of the other slices; null for no comparison.' })),
       },
       'Edge-case slices of the latest evaluation: under the limit or trailing the other slices by more than the gap.',
     ),
@@ -72,7 +76,7 @@ export const TierActionsSchema = Type.Object(
 
 export const RubricSchema = Type.Object(
   {
-    description: Type.Optional(Type.String({ maxLength: 2000 })),
+    description: Type.Optional(OrNull(Type.String({ maxLength: 2000 }))),
     signals: RubricSignalsSchema,
     tiers: Type.Object(
       { medium: Threshold, high: Threshold, critical: Threshold },
@@ -85,7 +89,9 @@ export const RubricSchema = Type.Object(
       }),
     ),
     alerts: Type.Optional(
-      Type.Object({ tierAtLeast: oneOf(riskTiers) }, { ...closed, description: "Alert when a model's tier rises to this tier or above." }),
+      OrNull(Type.Object({ tierAtLeast: oneOf(riskTiers) }, closed), {
+        description: "Alert when a model's tier rises to this tier or above; null or left out for no alerts.",
+      }),
     ),
   },
   { ...closed, description: 'How a model is scored for risk, and what each tier makes the registry do.' },

@@ -26,7 +26,7 @@ function weightViolations(signals: unknown): string[] {
 
 function edgeCaseViolations(signals: unknown): string[] {
   const edge = isObject(signals) ? signals['edgeCasePerformance'] : undefined;
-  if (!isObject(edge) || edge['limit'] !== undefined || edge['gap'] !== undefined) return [];
+  if (!isObject(edge) || edge['limit'] != null || edge['gap'] != null) return [];
   return ['signals.edgeCasePerformance needs a limit, a gap or both: without either no slice can fall short'];
 }
 
