@@ -38,7 +38,7 @@ export function edgeCasePerformance(facts: RiskFacts, settings: EdgeCaseSettings
   const unmeasured = facts.edgeCaseSlices.length - measured.length;
   const note = unmeasured === 0 ? '' : `; ${counted(unmeasured, 'edge-case slice')} without ${metric}`;
 
-  const worst = worstBy(short.length > 0 ? short : judged, (s) => -(higherIsBetter ? s.value : -s.value))!;
+  const worst = worstBy(short.length > 0 ? short : judged, (s) => (higherIsBetter ? -s.value : s.value))!;
   if (short.length === 0) {
     return { value: 0, reason: `${counted(measured.length, 'edge-case slice')} within policy, worst ${worst.name}: ${metric} ${decimal(worst.value)}${note}` };
   }
