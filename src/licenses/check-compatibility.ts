@@ -1,5 +1,5 @@
 import { familiesHonouring, licenseTraits } from './license-traits.js';
-import { describeTerm, describeTree, hasChoice, isMissingLicense, type LicenseTerm, type LicenseTree, parseLicenseExpression, termsOf } from './spdx-expression.js';
+import { describeTerm, describeTree, hasChoice, isMissingLicense, type LicenseTerm, type LicenseTree, parseLicenseExpression, quoted, termsOf } from './spdx-expression.js';
 import { readUsageTerm, usageTerms, type UsageTerm } from './usage-terms.js';
 
 /*
@@ -63,7 +63,7 @@ export function checkCompatibility(model: { readonly license: string | null }, d
 function readModel(license: string | null | undefined): Model {
   if (isMissingLicense(license)) return { licensed: false, why: 'declares no license' };
   const parsed = parseLicenseExpression(license);
-  if (!parsed.ok) return { licensed: false, why: `declares '${license}', which is not a valid SPDX expression (${parsed.problem})` };
+  if (!parsed.ok) return { licensed: false, why: `declares ${quoted(license)}, which is not a valid SPDX expression (${parsed.problem})` };
   return { licensed: true, tree: parsed.tree, text: describeTree(parsed.tree) };
 }
 
@@ -75,18 +75,19 @@ function datasetFindings(dataset: TrainingDataset, model: Model): Finding[] {
   } else {
     const parsed = parseLicenseExpression(dataset.license);
     if (!parsed.ok) {
-      findings.push(warning(`the dataset's license '${dataset.license}' is not a valid SPDX expression (${parsed.problem}), so its terms are unknown`));
+      findings.push(warning(`the dataset's license ${quoted(dataset.license)} is not a valid SPDX expression (${parsed.problem}), so its terms are unknown`));
     } else {
       terms = termsOf(parsed.tree);
       const fromLicense = licenseFindings(parsed.tree, model);
-      const choice = hasChoice(parsed.tree) ? ` (under the least restrictive choice of '${describeTree(parsed.tree)}')` : '';
+      const choice = hasChoice(parsed.tree) ? ` (under the least restrictive choice of ${quoted(describeTree(parsed.tree))})` : '';
       findings.push(...fromLicense.map((f) => ({ ...f, reason: `${f.reason}${choice}` })));
     }
   }
-  for (const label of dataset.usageTerms ?? []) {
+  // A blank label says nothing; every other one is read or reported.
+  for (const label of (dataset.usageTerms ?? []).filter((l) => l.trim() !== '')) {
     const term = readUsageTerm(label);
     if (term === undefined) {
-      findings.push(warning(`its usage term '${label}' is not one ModelKeep recognises (${usageTerms.join(', ')}): a person must read it`));
+      findings.push(warning(`its usage term ${quoted(label)} is not one ModelKeep recognises (${usageTerms.join(', ')}): a person must read it`));
     } else {
       findings.push(...judge(termRestriction(term, label, terms), model));
     }
@@ -117,7 +118,7 @@ function termFindings(term: LicenseTerm, model: Model): Finding[] {
 }
 
 function termRestriction(term: UsageTerm, label: string, licenseTerms: readonly LicenseTerm[]): Restriction {
-  const source = `its usage term '${label}'`;
+  const source = `its usage term ${quoted(label)}`;
   if (term !== 'share-alike') return { kind: term, source };
   // Shared alike under what the dataset itself is licensed under.
   const families = licenseTerms.flatMap((t) => familiesHonouring(familyOf(t)));

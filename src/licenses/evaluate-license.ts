@@ -1,6 +1,6 @@
 import type { LicensePolicy } from './license-policy-schema.js';
-import { compileLicensePolicy, type CompiledLicensePolicy } from './parse-license-policy.js';
-import { covers, describeTerm, isMissingLicense, type LicenseTerm, type LicenseTree, parseLicenseExpression, termOptions } from './spdx-expression.js';
+import { compileLicensePolicy, type CompiledLicensePolicy, type PolicyEntry } from './parse-license-policy.js';
+import { covers, describeTerm, isMissingLicense, type LicenseTerm, type LicenseTree, parseLicenseExpression, quoted, termOptions } from './spdx-expression.js';
 
 /*
  * Judging a declared license expression against a license policy, with SPDX
@@ -35,7 +35,7 @@ export function evaluateLicense(expression: string | null | undefined, policy: L
     return { status: 'missing', reasons: [reason] };
   }
   const parsed = parseLicenseExpression(expression);
-  if (!parsed.ok) return { status: 'invalid', reasons: [`'${expression}' is not a valid SPDX license expression: ${parsed.problem}`] };
+  if (!parsed.ok) return { status: 'invalid', reasons: [`${quoted(expression)} is not a valid SPDX license expression: ${parsed.problem}`] };
   return judgeTree(parsed.tree, rules);
 }
 
@@ -65,9 +65,9 @@ function judgeTerm(term: LicenseTerm, rules: CompiledLicensePolicy): Judged {
 
 function judgeOption(option: LicenseTerm, rules: CompiledLicensePolicy): Judged {
   const name = describeTerm(option);
-  const denier = rules.denied.find((entry) => covers(entry.term, option));
+  const denier = matching(rules.denied, option);
   if (denier !== undefined) return { status: 'denied', reasons: [`${name} is denied by the policy${named(denier.text, name)}`] };
-  const allower = rules.allowed.find((entry) => covers(entry.term, option));
+  const allower = matching(rules.allowed, option);
   if (allower !== undefined) return { status: 'allowed', reasons: [`${name} is allowed by the policy${named(allower.text, name)}`] };
   if (rules.allowed.length === 0 && !option.ref) {
     return { status: 'allowed', reasons: [`${name} is not denied, and the policy allows any license it does not deny`] };
@@ -79,6 +79,10 @@ function judgeOption(option: LicenseTerm, rules: CompiledLicensePolicy): Judged 
     ? { status: 'denied', reasons: [`${why}, and the policy denies unknown licenses`] }
     : { status: 'unknown', reasons: [`${why}: a person must review it`] };
 }
+
+/** The entry naming the option itself when there is one, so that the reason cites it rather than a wider entry. */
+const matching = (entries: readonly PolicyEntry[], option: LicenseTerm): PolicyEntry | undefined =>
+  entries.find((entry) => entry.text === describeTerm(option)) ?? entries.find((entry) => covers(entry.term, option));
 
 /** Says which entry matched when it is not the license itself (`GPL-2.0-or-later` covering `GPL-3.0-only`). */
 const named = (entry: string, name: string): string => (entry === name ? '' : ` (as ${entry})`);

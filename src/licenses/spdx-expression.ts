@@ -65,9 +65,23 @@ export function parseLicenseExpression(text: string): ParsedLicense {
   } catch (error) {
     // The parser throws bare Errors ("Unexpected `x` at offset 3", "Syntax error"); a stack overflow is a RangeError.
     const message = error instanceof Error && error.message !== '' ? error.message : 'Syntax error';
-    return { ok: false, problem: message };
+    return { ok: false, problem: unknownWord(source) ?? message };
   }
 }
+
+/** The parser's "Unexpected `b` at offset 0" names a character; a person needs the word. */
+function unknownWord(source: string): string | undefined {
+  const words = source.match(/[A-Za-z0-9.-]+/g) ?? [];
+  const word = words.find((w, i) => {
+    const operator = /^(AND|OR|WITH)$/i.test(w);
+    const exception = i > 0 && /^WITH$/i.test(words[i - 1]!);
+    return !operator && !exception && !/^(LicenseRef|DocumentRef)-/i.test(w) && !canonicalIds.has(w.toLowerCase());
+  });
+  return word === undefined ? undefined : `${quoted(word)} is not an SPDX license id (a license without one is written LicenseRef-<name>)`;
+}
+
+/** User text inside a message, cut short so that a hostile expression is not echoed back whole. */
+export const quoted = (text: string): string => `'${text.length > 80 ? `${text.slice(0, 77)}…` : text}'`;
 
 function canonicalCase(source: string): string {
   return source.replace(/[A-Za-z0-9.-]+/g, (word) => {
