@@ -33,6 +33,7 @@ import { whyPaths } from './why-paths.js';
 const TOMBSTONE = 7;
 const COMPACT_AT_LEAST = 4096;
 const ALL_EDGE_TYPES = (1 << edgeTypes.length) - 1;
+const DEPLOYED_TO = edgeTypes.indexOf('deployedTo');
 
 const typeCode = (type: string): number => {
   const code = (edgeTypes as readonly string[]).indexOf(type);
@@ -330,6 +331,16 @@ export class LineageGraph {
     return id === undefined ? null : this.describe(id);
   }
 
+  /** The edges recorded with `urn` as their `from` (a version's own sentences), as stored. */
+  outgoing(urn: string): Edge[] {
+    return this.sentences(urn, 'from');
+  }
+
+  /** The edges recorded with `urn` as their `to`. */
+  incoming(urn: string): Edge[] {
+    return this.sentences(urn, 'to');
+  }
+
   size(): { nodes: number; edges: number } {
     return { nodes: this.urns.length, edges: this.edgeCount };
   }
@@ -434,6 +445,27 @@ export class LineageGraph {
   }
 
   // ---- internals ----
+
+  /**
+   * A sentence's `from` is its downstream end, except for `deployedTo`, where
+   * it is the upstream one: so `from` sentences are the up-list without
+   * deployedTo plus the down-list's deployedTo, and `to` the mirror image.
+   */
+  private sentences(urn: string, end: 'from' | 'to'): Edge[] {
+    const id = this.ids.get(urn);
+    if (id === undefined) return [];
+    const edges: Edge[] = [];
+    const deployedTo = 1 << DEPLOYED_TO;
+    const [others, deployments] = end === 'from' ? [this.upAdj, this.downAdj] : [this.downAdj, this.upAdj];
+    const record = (other: number, type: number): void => {
+      const otherUrn = this.urns[other]!;
+      const edgeType = edgeTypes[type]!;
+      edges.push(end === 'from' ? { from: urn, type: edgeType, to: otherUrn } : { from: otherUrn, type: edgeType, to: urn });
+    };
+    others.forEach(id, ALL_EDGE_TYPES & ~deployedTo, record);
+    deployments.forEach(id, deployedTo, record);
+    return edges;
+  }
 
   private intern(urn: string): number {
     const known = this.ids.get(urn);

@@ -22,7 +22,8 @@ const restPatterns: Readonly<Record<NodeKind, RegExp>> = {
   deployment: new RegExp(`^${ID}$`),
 };
 
-const namespaced: ReadonlySet<NodeKind> = new Set(['version', 'model', 'dataset', 'featureset', 'pipeline', 'run']);
+/** Kinds whose URN path starts with a namespace, as `mk:<kind>:` prefixes. */
+const namespacedPrefixes = ['version', 'model', 'dataset', 'featureset', 'pipeline', 'run'].map((kind) => `mk:${kind}:`);
 
 /** The kind a well-formed lineage URN names, or null for anything else. */
 export function kindOfUrn(urn: string): NodeKind | null {
@@ -34,12 +35,19 @@ export function kindOfUrn(urn: string): NodeKind | null {
   return restPatterns[kind].test(urn.slice(colon + 1)) ? kind : null;
 }
 
-/** The namespace of a version, model, dataset, feature set, pipeline or run URN; null for the shared kinds. */
+/**
+ * The namespace of a version, model, dataset, feature set, pipeline or run
+ * URN; null for the shared kinds. It does not validate the rest (kindOfUrn
+ * does): `visible` callbacks call it for every node a walk meets, so it has
+ * to cost a prefix test and an indexOf, not a regular expression.
+ */
 export function namespaceOfUrn(urn: string): string | null {
-  const kind = kindOfUrn(urn);
-  if (kind === null || !namespaced.has(kind)) return null;
-  const rest = urn.slice(kind.length + 4);
-  return rest.slice(0, rest.indexOf('/'));
+  for (const prefix of namespacedPrefixes) {
+    if (!urn.startsWith(prefix)) continue;
+    const slash = urn.indexOf('/', prefix.length);
+    return slash > prefix.length ? urn.slice(prefix.length, slash) : null;
+  }
+  return null;
 }
 
 export function libraryUrn(purl: string): string {

@@ -109,3 +109,25 @@ describe('the lineage index', () => {
     expect(graph.traverse(u.pandas, { ...down, depth: 1 })!.total).toBe(5002);
   });
 });
+
+describe('reading back the recorded sentences', () => {
+  it('lists the edges a node is the from of, and the to of, as they were recorded', () => {
+    const graph = fixtureGraph();
+    graph.addEdge(u.scorer1, 'uses', 'mk:service:llm-gateway');
+    graph.removeEdge(u.scorer1, 'uses', u.image);
+    const sorted = (edges: readonly { from: string; type: string; to: string }[]) => [...edges].sort((a, b) => `${a.type}${a.to}${a.from}`.localeCompare(`${b.type}${b.to}${b.from}`));
+    expect(sorted(graph.outgoing(u.scorer1))).toEqual(
+      sorted([
+        { from: u.scorer1, type: 'dependsOn', to: u.numpy1 },
+        { from: u.scorer1, type: 'trainedOn', to: u.tx1 },
+        { from: u.scorer1, type: 'producedBy', to: u.run },
+        { from: u.scorer1, type: 'deployedTo', to: u.dep1 },
+        { from: u.scorer1, type: 'uses', to: 'mk:service:llm-gateway' },
+      ]),
+    );
+    expect(sorted(graph.incoming(u.scorer1))).toEqual([{ from: u.ranker1, type: 'derivedFrom', to: u.scorer1 }]);
+    expect(graph.incoming(u.dep1)).toEqual([{ from: u.scorer1, type: 'deployedTo', to: u.dep1 }]);
+    expect(graph.outgoing(u.dep1)).toEqual([]);
+    expect(graph.outgoing('mk:version:x/y@1')).toEqual([]);
+  });
+});
