@@ -35,6 +35,13 @@ export const actions = [
   'policy.manage',
   'elevation.request',
   'elevation.approve',
+  'lineage.record',
+  'incident.report',
+  'blob.read_restricted',
+  'vulnerability.manage',
+  'risk.manage',
+  'webhook.manage',
+  'event.read',
 ] as const;
 export type Action = (typeof actions)[number];
 
@@ -75,4 +82,11 @@ export const actionDescriptions: Readonly<Record<Action, string>> = {
   'policy.manage': 'add and remove authorization policies',
   'elevation.request': 'ask for a role for a bounded time',
   'elevation.approve': "approve or deny others' elevation requests",
+  'lineage.record': 'describe datasets, feature sets, pipelines, runs, libraries, images and services; add and remove lineage edges',
+  'incident.report': 'open and resolve incidents and drift alerts on a model',
+  'blob.read_restricted': "download artifacts of models whose risk tier restricts them (the rubric's restrictArtifacts)",
+  'vulnerability.manage': 'import OSV advisories and mark libraries deprecated',
+  'risk.manage': 'set the risk rubric and the license policy, rescore models',
+  'webhook.manage': 'register and remove alert webhooks',
+  'event.read': 'read the alert events (risk tiers raised, vulnerable or deprecated dependencies) and their stream',
 };

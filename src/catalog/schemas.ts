@@ -153,6 +153,18 @@ const MetadataFields = {
   ),
   trainingRun: Type.Optional(TrainingRunSchema),
   datasets: Type.Optional(Type.Array(DatasetRefSchema, { maxItems: 200 })),
+  baseModel: Type.Optional(
+    Type.String({
+      pattern: '^mk:(version:[a-z0-9][a-z0-9._-]{0,62}/[a-z0-9][a-z0-9._-]{0,62}@[1-9][0-9]{0,8}|model:[a-z0-9][a-z0-9._-]{0,62}/[a-z0-9][a-z0-9._-]{0,62})$',
+      description: 'The version (or model) this one was fine-tuned or distilled from: mk:version:<ns>/<model>@<n>',
+    }),
+  ),
+  featureSets: Type.Optional(
+    Type.Array(Type.String({ pattern: '^mk:featureset:[a-z0-9][a-z0-9._-]{0,62}/[a-z0-9][a-z0-9._-]{0,62}(@[A-Za-z0-9._:-]{1,100})?$' }), { maxItems: 200, uniqueItems: true }),
+  ),
+  services: Type.Optional(
+    Type.Array(Type.String({ pattern: '^mk:service:[a-z0-9][a-z0-9._/-]{0,126}$', description: 'An external service the model calls at run time' }), { maxItems: 200, uniqueItems: true }),
+  ),
   environment: Type.Optional(EnvironmentSchema),
   metrics: Type.Optional(Type.Record(Type.String({ pattern: '^[A-Za-z0-9._/:-]{1,100}$' }), Type.Number(), { maxProperties: 500 })),
   license: Type.Optional(Type.String({ minLength: 1, maxLength: 500, description: 'An SPDX license expression.' })),

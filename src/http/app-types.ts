@@ -1,3 +1,6 @@
+import type { AlertHub } from '../alerts/alert-hub.js';
+import type { LineageIndex } from '../lineage/lineage-index.js';
+import type { RiskRescorer } from '../risk/risk-rescorer.js';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify';
@@ -32,6 +35,9 @@ export interface RouteDeps {
   readonly sensitiveFields: SensitiveFieldCache;
   /** Now, for grants and approvals (injectable so tests can watch an elevation lapse). */
   readonly clock: () => Date;
+  readonly lineage: LineageIndex;
+  readonly alerts: AlertHub;
+  readonly rescorer: RiskRescorer;
 }
 
 /** Names the resource an action is done to, from the validated request (a lookup when the resource's owner matters). */

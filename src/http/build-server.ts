@@ -27,6 +27,7 @@ import { namespaceRoutes } from './routes/namespace-routes.js';
 import { tokenRoutes } from './routes/token-routes.js';
 import { accessRoutes } from './routes/access-routes.js';
 import { governanceRoutes } from './routes/governance/governance-routes.js';
+import { dependencyRiskRoutes } from './routes/risk/dependency-risk-routes.js';
 import { versionRoutes } from './routes/version-routes.js';
 
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv) => Ajv;
@@ -137,6 +138,7 @@ export async function buildServer(deps: ServerDeps): Promise<App> {
   tokenRoutes(app, routeDeps);
   accessRoutes(app, routeDeps);
   governanceRoutes(app, routeDeps);
+  dependencyRiskRoutes(app, routeDeps);
   app.get('/api/v1/openapi.json', { config: { guard: { action: 'self.read' } }, schema: { hide: true } }, async () => app.swagger());
   return app;
 }

@@ -46,6 +46,18 @@ export const ledgerActions = [
   'change.withdrawn',
   'version.amended',
   'version.deprecated',
+  'lineage.node_recorded',
+  'lineage.edge_added',
+  'lineage.edge_removed',
+  'advisory.imported',
+  'library.deprecated',
+  'license_policy.set',
+  'risk_rubric.set',
+  'risk.scored',
+  'incident.opened',
+  'incident.resolved',
+  'webhook.registered',
+  'webhook.removed',
 ] as const;
 export type LedgerAction = (typeof ledgerActions)[number];
 

@@ -1,4 +1,4 @@
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { createHash, createHmac, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { type Checkpoint, formatCheckpoint } from './verifier/checkpoint.js';
 import { formatVerifierKey, signNote } from './verifier/signed-note.js';
 
@@ -26,6 +26,16 @@ export class LedgerSigner {
 
   static generatePem(): string {
     return generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+  }
+
+  /**
+   * A secret derived from the signing key for one purpose (`label`), so that
+   * servers sharing the key derive the same one and nothing needs storing:
+   * HMAC-SHA256 keyed by the private key's PKCS#8 bytes. It is never the key.
+   */
+  deriveSecret(label: string): Buffer {
+    const keyBytes = this.privateKey.export({ format: 'der', type: 'pkcs8' });
+    return createHmac('sha256', keyBytes).update(`modelkeep derived secret\n${label}`).digest();
   }
 
   /** A C2SP tlog-checkpoint signed note for the tree of `size` leaves with `root`. */

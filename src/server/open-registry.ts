@@ -22,6 +22,10 @@ import type { LedgerSigner } from '../ledger/ledger-signer.js';
 import { loadLedgerSigner } from './ledger-key.js';
 import { Checkpointer, DEFAULT_CHECKPOINT_INTERVAL_MS } from './checkpointer.js';
 import { AccessRecorder } from '../audit/access-recorder.js';
+import { AlertHub } from '../alerts/alert-hub.js';
+import { LineageIndex } from '../lineage/lineage-index.js';
+import { RiskRescorer } from '../risk/risk-rescorer.js';
+import { observedWriter } from './observed-writer.js';
 
 export interface Registry {
   readonly store: Store;
@@ -37,6 +41,12 @@ export interface Registry {
   readonly access: AccessRecorder;
   /** Set on the first start: the admin token, to be shown once. */
   readonly bootstrap: { token: string; generated: boolean; expiresAt: string } | undefined;
+  /** The lineage graph in memory, caught up with the ledger before each query. */
+  readonly lineage: LineageIndex;
+  /** The alert outbox's feed (for the event stream) and webhook dispatcher. */
+  readonly alerts: AlertHub;
+  /** Rescores the models each commit can affect. */
+  readonly rescorer: RiskRescorer;
   close(): Promise<void>;
 }
 
@@ -45,11 +55,16 @@ export async function openRegistry(config: RegistryConfig): Promise<Registry> {
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
   const location = config.db ?? join(config.dataDir, 'modelkeep.db');
   const store = await openStore({ location, schema: config.dbSchema });
-  const writer = createWriter(store, location, config);
+  // Each commit pokes the alert outbox reader and the rescorer; both are set once the registry is open.
+  let afterCommit = (): void => {};
+  const writer = observedWriter(createWriter(store, location, config), () => afterCommit());
   let checkpointer: Checkpointer | undefined;
+  let alerts: AlertHub | undefined;
   let tokens: TokenService | undefined;
   const access = new AccessRecorder({ writer, flushMs: config.accessFlushMs });
   const close = async () => {
+    afterCommit = () => {};
+    await alerts?.stop();
     await tokens?.close();
     // The last reads are anchored through the writer, before the last checkpoint is signed.
     await access.close();
@@ -68,7 +83,18 @@ export async function openRegistry(config: RegistryConfig): Promise<Registry> {
     const bootstrap = await tokens.bootstrap(config.adminToken);
     const intervalMs = config.checkpointIntervalMs ?? DEFAULT_CHECKPOINT_INTERVAL_MS;
     checkpointer = new Checkpointer({ db: store.db, writer, signer, intervalMs }).start();
-    return { store, writer, blobs, catalog: new CatalogService(store, writer, blobs), tokens, authorizer, signer, checkpointer, access, bootstrap, close };
+    const lineage = new LineageIndex(store.db);
+    alerts = new AlertHub(store.db, signer, config.alerts);
+    await alerts.start();
+    const rescorer = new RiskRescorer(store.db, writer, lineage, { clock: config.clock ?? (() => new Date()), ...(config.riskScoring?.sweepMs === undefined ? {} : { sweepMs: config.riskScoring.sweepMs }) });
+    await rescorer.start();
+    const hub = alerts;
+    const auto = config.riskScoring?.auto !== false;
+    afterCommit = () => {
+      hub.poke();
+      if (auto) rescorer.poke();
+    };
+    return { store, writer, blobs, catalog: new CatalogService(store, writer, blobs), tokens, authorizer, signer, checkpointer, access, bootstrap, lineage, alerts, rescorer, close };
   } catch (error) {
     await close();
     throw error;
@@ -111,6 +137,9 @@ export async function startServer(config: RegistryConfig): Promise<RunningServer
       tokens: registry.tokens,
       writer: registry.writer,
       signer: registry.signer,
+      lineage: registry.lineage,
+      alerts: registry.alerts,
+      rescorer: registry.rescorer,
       authorizer: registry.authorizer,
       authenticator: new Authenticator(registry.tokens, identityProvider(config), config.clock),
       version: packageVersion(),

@@ -1,3 +1,4 @@
+import type { AlertHubOptions } from '../alerts/alert-hub.js';
 import { resolve } from 'node:path';
 import type { OidcConfig } from '../identity/oidc-config.js';
 import type { AnomalyOptions } from '../security/anomaly-detector.js';
@@ -35,6 +36,14 @@ export interface RegistryConfig {
   readonly clock?: (() => Date) | undefined;
   /** SQLite only: false keeps the writer on the main thread (default: its own thread). */
   readonly writerThread?: boolean | undefined;
+  /**
+   * Risk scores follow every change that can move them (default), and all of
+   * them are rescored every `sweepMs` (default 6 h) as validations age.
+   * `auto: false` leaves rescoring to `POST /api/v1/risk/rescore`.
+   */
+  readonly riskScoring?: { readonly auto?: boolean; readonly sweepMs?: number } | undefined;
+  /** The alert outbox: how often it is polled, and the webhook dispatcher's settings (tests shorten the backoff). */
+  readonly alerts?: AlertHubOptions | undefined;
 }
 
 export const DEFAULT_PORT = 8080;

@@ -1,4 +1,5 @@
 import type { GovernanceTables } from './governance/governance-rows.js';
+import type { RiskTables } from './risk/risk-rows.js';
 import type { Kysely } from 'kysely';
 
 /*
@@ -243,7 +244,7 @@ export interface TokenUsageRow {
   last_used_at: string;
 }
 
-export interface Database extends GovernanceTables {
+export interface Database extends GovernanceTables, RiskTables {
   ledger_entries: LedgerEntryRow;
   ledger_head: LedgerHeadRow;
   ledger_nodes: LedgerNodeRow;

@@ -8,6 +8,7 @@ import { historyMigration } from './history/history-migration.js';
 import { accessLogMigration } from './access-log/access-log-migration.js';
 import { accessMigration } from './access/access-migration.js';
 import { governanceMigration } from './governance/governance-migration.js';
+import { riskMigration } from './risk/risk-migration.js';
 
 /*
  * Migrations are written once with Kysely's schema builder; only the
@@ -208,7 +209,7 @@ function migratorOf(dialect: StoreDialect): Migrator {
   return new Migrator({
     db: dialect.db,
     ...(dialect.migrationSchema === undefined ? {} : { migrationTableSchema: dialect.migrationSchema }),
-    provider: { getMigrations: async () => ({ '0001-core': coreSchema(dialect), '0002-merkle-tree': merkleTree(), '0003-history': historyMigration(), '0004-access-log': accessLogMigration(), '0005-leaf-hash-index': leafHashIndex(), '0006-access': accessMigration(), '0007-governance': governanceMigration() }) },
+    provider: { getMigrations: async () => ({ '0001-core': coreSchema(dialect), '0002-merkle-tree': merkleTree(), '0003-history': historyMigration(), '0004-access-log': accessLogMigration(), '0005-leaf-hash-index': leafHashIndex(), '0006-access': accessMigration(), '0007-governance': governanceMigration(), '0008-dependencies-and-risk': riskMigration() }) },
   });
 }
 

@@ -41,6 +41,14 @@ import {
 import * as g from './project-governance.js';
 import type * as gp from '../../governance/entry-payloads.js';
 import { projectVersionPublished, projectVersionRegistered, projectVersionUpdated } from './project-version.js';
+import type { VersionMetadata } from '../../catalog/schemas.js';
+import type { LineageEdgeChanged, LineageNodeRecorded } from '../../lineage/entry-payloads.js';
+import type * as rp from '../../risk/entry-payloads.js';
+import type * as ap from '../../alerts/entry-payloads.js';
+import type { AdvisoryImported, LibraryDeprecated } from '../../vulnerabilities/entry-payloads.js';
+import { projectDeploymentEdge, projectEdgeAdded, projectEdgeRemoved, projectNodeRecorded, projectVersionEdges } from './project-lineage.js';
+import { projectAdvisoryImported, projectLibraryDeprecated } from './project-vulnerabilities.js';
+import * as r from './project-risk.js';
 
 /**
  * Brings the query tables in step with one entry. This is the only code that
@@ -58,10 +66,14 @@ export async function applyEntry(tx: Db, dialect: StoreDialect, entry: LedgerEnt
       return projectModelCreated(tx, dialect, entry, payload as ModelCreated);
     case 'model.updated':
       return projectModelUpdated(tx, dialect, entry, payload as ModelUpdated);
-    case 'version.registered':
-      return projectVersionRegistered(tx, entry);
+    case 'version.registered': {
+      await projectVersionRegistered(tx, entry);
+      const p = payload as VersionUpdated;
+      return projectVersionEdges(tx, entry, p, p.metadata);
+    }
     case 'version.updated':
-      return projectVersionUpdated(tx, entry, payload as VersionUpdated);
+      await projectVersionUpdated(tx, entry, payload as VersionUpdated);
+      return projectVersionEdges(tx, entry, payload as VersionUpdated, (payload as VersionUpdated).metadata);
     case 'version.published':
       return projectVersionPublished(tx, entry, payload as VersionPublished);
     case 'token.created':
@@ -109,7 +121,8 @@ export async function applyEntry(tx: Db, dialect: StoreDialect, entry: LedgerEnt
     case 'environment.created':
       return g.projectEnvironmentCreated(tx, entry, payload as gp.EnvironmentCreated);
     case 'version.deployed':
-      return g.projectVersionDeployed(tx, entry, payload as gp.VersionDeployed);
+      await g.projectVersionDeployed(tx, entry, payload as gp.VersionDeployed);
+      return projectDeploymentEdge(tx, entry, payload as gp.VersionDeployed);
     case 'deployment.reported':
       return g.projectDeploymentReported(tx, entry, payload as gp.DeploymentReported);
     case 'alias.rolled_back':
@@ -129,9 +142,34 @@ export async function applyEntry(tx: Db, dialect: StoreDialect, entry: LedgerEnt
     case 'change.withdrawn':
       return g.projectRequestWithdrawn(tx, entry, 'change_requests', payload as gp.RequestWithdrawn);
     case 'version.amended':
-      return g.projectVersionAmended(tx, entry, payload as gp.VersionAmended);
+      await g.projectVersionAmended(tx, entry, payload as gp.VersionAmended);
+      return projectVersionEdges(tx, entry, payload as gp.VersionAmended, (payload as gp.VersionAmended).metadata as VersionMetadata);
     case 'version.deprecated':
       return g.projectVersionDeprecated(tx, entry, payload as gp.VersionDeprecated);
+    case 'lineage.node_recorded':
+      return projectNodeRecorded(tx, entry, payload as LineageNodeRecorded);
+    case 'lineage.edge_added':
+      return projectEdgeAdded(tx, entry, payload as LineageEdgeChanged);
+    case 'lineage.edge_removed':
+      return projectEdgeRemoved(tx, payload as LineageEdgeChanged);
+    case 'advisory.imported':
+      return projectAdvisoryImported(tx, entry, payload as AdvisoryImported);
+    case 'library.deprecated':
+      return projectLibraryDeprecated(tx, entry, payload as LibraryDeprecated);
+    case 'license_policy.set':
+      return r.projectPolicyDocumentSet(tx, entry, 'license', payload as rp.PolicyDocumentSet);
+    case 'risk_rubric.set':
+      return r.projectPolicyDocumentSet(tx, entry, 'rubric', payload as rp.PolicyDocumentSet);
+    case 'risk.scored':
+      return r.projectRiskScored(tx, entry, payload as rp.RiskScored);
+    case 'incident.opened':
+      return r.projectIncidentOpened(tx, entry, payload as rp.IncidentOpened);
+    case 'incident.resolved':
+      return r.projectIncidentResolved(tx, entry, payload as rp.IncidentResolved);
+    case 'webhook.registered':
+      return r.projectWebhookRegistered(tx, entry, payload as ap.WebhookRegistered);
+    case 'webhook.removed':
+      return r.projectWebhookRemoved(tx, payload as ap.WebhookRemoved);
     case 'access.batch_anchored':
       // The access log is not a projection: its rows are written beside this entry by the anchoring command.
       return;

@@ -57,6 +57,7 @@ export async function projectModelUpdated(tx: Db, dialect: StoreDialect, entry: 
     .where('name', '=', payload.name)
     .executeTakeFirstOrThrow();
   const { changes } = payload;
+  const scored = await tx.selectFrom('model_risk').select('tier').where('namespace', '=', payload.namespace).where('model', '=', payload.name).executeTakeFirst();
   const searchTags = changes.tags === undefined ? row.search_tags : changes.tags.join(' ');
   await tx
     .updateTable('models')
@@ -69,7 +70,8 @@ export async function projectModelUpdated(tx: Db, dialect: StoreDialect, entry: 
         ? {}
         : {
             risk_profile: changes.riskProfile === null ? null : JSON.stringify(changes.riskProfile),
-            risk_tier: riskTierOf(changes.riskProfile),
+            // Once the rubric has scored the model its tier is the rubric's; the profile is one of its signals.
+            risk_tier: scored?.tier ?? riskTierOf(changes.riskProfile),
           }),
       ...(changes.extra === undefined ? {} : { extra: JSON.stringify(changes.extra) }),
       updated_at: entry.at,

@@ -11,6 +11,18 @@ export interface ProjectionTable {
  * can be deleted in). Everything here can be rebuilt from the ledger.
  */
 export const projectionTables: readonly ProjectionTable[] = [
+  { name: 'webhooks', key: ['id'] },
+  { name: 'incidents', key: ['id'] },
+  { name: 'risk_scores', key: ['seq', 'namespace', 'model'] },
+  { name: 'model_risk', key: ['namespace', 'model'] },
+  { name: 'policy_documents', key: ['kind'] },
+  { name: 'vulnerability_findings', key: ['advisory_id', 'library_urn'] },
+  { name: 'advisory_packages', key: ['advisory_id', 'package_key'] },
+  { name: 'advisories', key: ['id'] },
+  { name: 'library_deprecations', key: ['target'] },
+  { name: 'libraries', key: ['urn'] },
+  { name: 'lineage_edges', key: ['from_urn', 'type', 'to_urn', 'owner'] },
+  { name: 'lineage_nodes', key: ['urn'] },
   { name: 'version_amendments', key: ['seq'] },
   { name: 'change_requests', key: ['id'] },
   { name: 'version_notes', key: ['seq'] },
