@@ -193,7 +193,7 @@ function readEntry(stream: Readable, max: number): Promise<string> {
       }
       chunks.push(chunk);
     });
-    stream.on('error', reject);
+    stream.on('error', (cause) => reject(new Error(`The entry cannot be read: ${cause.message}`, { cause })));
     stream.on('end', () => resolve(Buffer.concat(chunks, length).toString('utf8')));
   });
 }

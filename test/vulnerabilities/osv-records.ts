@@ -5,6 +5,9 @@
  * rarely shows together. Each test takes a fresh copy.
  */
 
+/** Events as JSON holds them, so that tests may swap in other kinds. */
+type Events = Partial<Record<'introduced' | 'fixed' | 'last_affected' | 'limit', string>>[];
+
 /** GHSA-j8r2-6x86-q33q (CVE-2023-32681): requests leaks Proxy-Authorization headers. */
 export const requestsProxyLeak = () => ({
   schema_version: '1.4.0',
@@ -80,7 +83,7 @@ export const semverRedos = () => ({
       ranges: [
         {
           type: 'SEMVER',
-          events: [{ introduced: '7.0.0' }, { fixed: '7.5.2' }, { introduced: '0' }, { fixed: '5.7.2' }, { introduced: '6.0.0' }, { fixed: '6.3.1' }],
+          events: [{ introduced: '7.0.0' }, { fixed: '7.5.2' }, { introduced: '0' }, { fixed: '5.7.2' }, { introduced: '6.0.0' }, { fixed: '6.3.1' }] as Events,
         },
       ],
     },
