@@ -63,8 +63,10 @@ export function parseLicenseExpression(text: string): ParsedLicense {
   try {
     return { ok: true, tree: fromParser(parseSpdx(canonicalCase(source))) };
   } catch (error) {
-    // The parser throws bare Errors ("Unexpected `x` at offset 3", "Syntax error"); a stack overflow is a RangeError.
-    const message = error instanceof Error && error.message !== '' ? error.message : 'Syntax error';
+    // The parser means its plain Errors ("Unexpected `x` at offset 3"); on some input (`MIT OR (`) it
+    // trips over its own end of input with a TypeError, and deep nesting overflows the stack.
+    const meant = error instanceof Error && error.constructor === Error && error.message !== '';
+    const message = meant ? error.message : error instanceof RangeError ? 'it is nested too deeply' : 'Syntax error';
     return { ok: false, problem: unknownWord(source) ?? message };
   }
 }
