@@ -87,7 +87,7 @@ function datasetFindings(dataset: TrainingDataset, model: Model): Finding[] {
   for (const label of (dataset.usageTerms ?? []).filter((l) => l.trim() !== '')) {
     const term = readUsageTerm(label);
     if (term === undefined) {
-      findings.push(warning(`its usage term ${quoted(label)} is not one ModelKeep recognises (${usageTerms.join(', ')}): a person must read it`));
+      findings.push(warning(`the dataset's usage term ${quoted(label)} is not one ModelKeep recognises (${usageTerms.join(', ')}): a person must read it`));
     } else {
       findings.push(...judge(termRestriction(term, label, terms), model));
     }
@@ -108,8 +108,8 @@ const weight = (findings: readonly Finding[]): number => findings.reduce((sum, f
 function termFindings(term: LicenseTerm, model: Model): Finding[] {
   const name = describeTerm(term);
   const traits = licenseTraits(term.id);
-  if (traits === null) return [warning(`its license ${name} has terms ModelKeep does not know: a person must read them`)];
-  const source = `its license ${name}`;
+  if (traits === null) return [warning(`the dataset's license ${name} has terms ModelKeep does not know: a person must read them`)];
+  const source = `the dataset's license ${name}`;
   const restrictions: Restriction[] = [];
   if (!traits.commercialUse) restrictions.push({ kind: 'non-commercial', source });
   if (traits.derivatives === 'none') restrictions.push({ kind: 'no-derivatives', source });
@@ -118,7 +118,7 @@ function termFindings(term: LicenseTerm, model: Model): Finding[] {
 }
 
 function termRestriction(term: UsageTerm, label: string, licenseTerms: readonly LicenseTerm[]): Restriction {
-  const source = `its usage term ${quoted(label)}`;
+  const source = `the dataset's usage term ${quoted(label)}`;
   if (term !== 'share-alike') return { kind: term, source };
   // Shared alike under what the dataset itself is licensed under.
   const families = licenseTerms.flatMap((t) => familiesHonouring(familyOf(t)));
@@ -153,7 +153,7 @@ function judge(restriction: Restriction, model: Model): Finding[] {
       }
       const honoured = modelHonours(model.tree, (t) => restriction.families.includes(familyOf(t)));
       if (honoured === true) return [];
-      return [conflict(`${source} requires derivatives to be shared alike (under ${restriction.families.join(' or ')}), but ${offered} ${hasChoice(model.tree) ? 'lets the model be taken' : 'is'} outside that family`)];
+      return [conflict(`${source} requires derivatives to be shared alike (under ${restriction.families.join(' or ')}), but ${offered} ${hasChoice(model.tree) ? 'lets the model be taken' : 'is'} outside that family; a model trained on share-alike data must carry a license of that family`)];
     }
     case 'internal-only': {
       const honoured = modelHonours(model.tree, (t) => (t.ref ? undefined : false));
