@@ -47,11 +47,29 @@ export function affectedBy(advisory: Advisory, purl: string): AffectedAnswer {
 
 function reasonAffected(version: string, entry: AffectedPackage, order: VersionScheme): string | undefined {
   if (isListed(version, entry.versions, order)) return `${version} is listed as an affected version`;
+  return reasonInRanges(version, entry, order);
+}
+
+function reasonInRanges(version: string, entry: Pick<AffectedPackage, 'ranges'>, order: VersionScheme): string | undefined {
   for (const range of entry.ranges) {
     const reason = rangeContains(version, range, range.type === 'SEMVER' ? semverVersions : order);
     if (reason !== undefined) return reason;
   }
   return undefined;
+}
+
+/**
+ * The listed versions the entry's own ranges do not already cover, once
+ * each. osv.dev expands ranges into `versions` (a PyPI record can list
+ * hundreds); dropping what a range already answers keeps stored advisories
+ * small and changes no answer. Versions of an ecosystem we cannot order are
+ * all kept.
+ */
+export function versionsBeyondRanges(entry: Pick<AffectedPackage, 'ecosystem' | 'ranges' | 'versions'>): string[] {
+  const unique = [...new Set(entry.versions)];
+  const order = versionsOfEcosystem(entry.ecosystem);
+  if (order === undefined || entry.ranges.length === 0) return unique;
+  return unique.filter((version) => reasonInRanges(version, entry, order) === undefined);
 }
 
 /** Listed verbatim, or equal in the ecosystem's order (PyPI 2.31 is 2.31.0, Maven 1.0 is 1). */

@@ -3,6 +3,7 @@ import { RegistryError } from '../errors/registry-error.js';
 import { describeSchemaErrors } from '../governance/policy-text.js';
 import { type Advisory, type AffectedPackage, type AffectedRange, MAX_SUMMARY_CHARS, type RangeEvent } from './advisory.js';
 import { cvss3BaseScore } from './cvss3.js';
+import { versionsBeyondRanges } from './match-advisory.js';
 import { type OsvEvent, type OsvRecord, OsvRecordSchema } from './osv-schema.js';
 import { advisorySeverity } from './severity.js';
 
@@ -101,15 +102,20 @@ function toAdvisory(record: OsvRecord): Advisory {
   return advisory;
 }
 
-/** GIT ranges are dropped (we match versions, not commits); an entry left with nothing to match is dropped too. */
+/**
+ * GIT ranges are dropped (we match versions, not commits), and so are listed
+ * versions a kept range already covers; an entry left with nothing to match
+ * is dropped too.
+ */
 function toAffectedPackage(affected: NonNullable<OsvRecord['affected']>[number]): AffectedPackage[] {
   if (affected.package === undefined) return [];
   const ranges: AffectedRange[] = (affected.ranges ?? []).flatMap((range) =>
     range.type === 'GIT' ? [] : [{ type: range.type, events: range.events.map(toRangeEvent) }],
   );
-  const versions = [...(affected.versions ?? [])];
+  const { ecosystem, name } = affected.package;
+  const versions = versionsBeyondRanges({ ecosystem, ranges, versions: affected.versions ?? [] });
   if (ranges.length === 0 && versions.length === 0) return [];
-  return [{ ecosystem: affected.package.ecosystem, name: affected.package.name, ranges, versions }];
+  return [{ ecosystem, name, ranges, versions }];
 }
 
 function toRangeEvent(event: OsvEvent): RangeEvent {

@@ -32,17 +32,20 @@ describe('parsing OSV records', () => {
     expect(advisory).not.toHaveProperty('details');
   });
 
-  it('drops GIT ranges but keeps the versions osv.dev listed beside them', () => {
+  it('drops GIT ranges, and the listed versions a kept range already answers', () => {
     const advisory = parseOsvRecord(requestsProxyLeakPysec());
     expect(advisory.affected).toEqual([
-      {
-        ecosystem: 'PyPI',
-        name: 'requests',
-        ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '2.3.0' }, { fixed: '2.31.0' }] }],
-        versions: ['2.3.0', '2.4.0', '2.29.0', '2.30.0'],
-      },
+      { ecosystem: 'PyPI', name: 'requests', ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '2.3.0' }, { fixed: '2.31.0' }] }], versions: [] },
     ]);
     expect(advisory.severity).toBe('unknown');
+  });
+
+  it('keeps listed versions no range covers, once each, and every listed version of an ecosystem it cannot order', () => {
+    const record = requestsProxyLeakPysec();
+    record.affected[0]!.versions = ['2.2.1', '2.30.0', '2.2.1', '2.31.0'];
+    record.affected.push({ package: { ecosystem: 'crates.io', name: 'hyper', purl: 'pkg:cargo/hyper' }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '0.14.10' }] }], versions: ['0.14.9'] });
+    const advisory = parseOsvRecord(record);
+    expect(advisory.affected.map((a) => a.versions)).toEqual([['2.2.1', '2.31.0'], ['0.14.9']]);
   });
 
   it('drops an affected entry with nothing left to match, or no package', () => {
