@@ -81,8 +81,13 @@ describe('purls and OSV packages', () => {
     expect(osvPackageOfPurl('pkg:pypi/Typing_Extensions@4.7.1')).toEqual({ ecosystem: 'PyPI', name: 'typing-extensions', version: '4.7.1' });
     expect(normalizePackageName('PyPI', 'Zope.Interface__Extra')).toBe('zope-interface-extra');
     expect(normalizePackageName('pypi', 'Requests')).toBe('requests');
-    // Other ecosystems keep their names as written.
-    expect(normalizePackageName('npm', 'JSONStream')).toBe('JSONStream');
+    // Maven names are case-sensitive and kept as written.
+    expect(normalizePackageName('Maven', 'org.Example:Artifact')).toBe('org.Example:Artifact');
+  });
+
+  it('lowercases npm names, as purls do', () => {
+    expect(osvPackageOfPurl('pkg:npm/JSONStream@1.3.5')?.name).toBe('jsonstream');
+    expect(normalizePackageName('npm', 'JSONStream')).toBe('jsonstream');
   });
 
   it('leaves the version out when the purl has none', () => {

@@ -100,6 +100,12 @@ describe('matching npm libraries', () => {
     expect(affectedBy(parseOsvRecord(record), 'pkg:npm/semver@99.0.0').affected).toBe(true);
   });
 
+  it('matches a legacy mixed-case npm name, which purls lowercase', () => {
+    const record = semverRedos();
+    record.affected[0]!.package = { ecosystem: 'npm', name: 'JSONStream' };
+    expect(affectedBy(parseOsvRecord(record), 'pkg:npm/JSONStream@6.0.0').affected).toBe(true);
+  });
+
   it('matches scoped packages by @scope/name', () => {
     const record = semverRedos();
     record.affected[0]!.package = { ecosystem: 'npm', name: '@babel/traverse' };

@@ -27,7 +27,8 @@ const rules: readonly EcosystemRule[] = [
     purlType: 'npm',
     versions: npmVersions,
     nameOfPurl: (namespace, name) => (namespace === undefined ? name : `${namespace}/${name}`),
-    normalizeName: (name) => name,
+    // The purl spec lowercases npm names, so a purl cannot tell legacy `JSONStream` from `jsonstream`; neither can we.
+    normalizeName: (name) => name.toLowerCase(),
   },
   {
     ecosystem: 'Maven',
@@ -57,7 +58,7 @@ export const ecosystemOfPurlType = (type: string): string | undefined => rules.f
 /** How versions of the ecosystem order, or undefined when we do not know. */
 export const versionsOfEcosystem = (ecosystem: string): VersionScheme | undefined => ruleOfEcosystem(ecosystem)?.versions;
 
-/** The name in the form advisories and purls share (PEP 503 for PyPI, as written elsewhere). */
+/** The name in the form advisories and purls share (PEP 503 for PyPI, lowercase for npm, as written for Maven). */
 export function normalizePackageName(ecosystem: string, name: string): string {
   const rule = ruleOfEcosystem(ecosystem);
   return rule === undefined ? name : rule.normalizeName(name);
