@@ -14,6 +14,7 @@ import { touchedBy } from './touched-nodes.js';
  */
 
 const CATCH_UP_BATCH = 5000;
+const PAGE = 20_000;
 
 export class LineageIndex {
   private graph: LineageGraph | null = null;
@@ -102,15 +103,30 @@ export async function loadGraph(db: Db): Promise<LineageGraph> {
     aliases.set(urn, [...(aliases.get(urn) ?? []), row.environment]);
   }
   const nodes: NodeRecord[] = [];
-  for await (const row of db.selectFrom('versions').select(['namespace', 'model', 'number', 'stage', 'status']).stream(10_000)) {
-    const urn = versionUrn(row.namespace, row.model, row.number);
-    nodes.push({ urn, stage: row.stage, status: row.status, environments: aliases.get(urn) ?? [] });
+  for (let after = -1; ; ) {
+    const rows = await db.selectFrom('versions').select(['id', 'namespace', 'model', 'number', 'stage', 'status']).where('id', '>', after).orderBy('id').limit(PAGE).execute();
+    for (const row of rows) {
+      const urn = versionUrn(row.namespace, row.model, row.number);
+      nodes.push({ urn, stage: row.stage, status: row.status, environments: aliases.get(urn) ?? [] });
+    }
+    if (rows.length < PAGE) break;
+    after = Number(rows.at(-1)!.id);
   }
   for (const row of await db.selectFrom('deployments').select(['id', 'environment']).execute()) nodes.push({ urn: `mk:deployment:${row.id}`, environments: [row.environment] });
   for (const row of await db.selectFrom('lineage_nodes').select('urn').execute()) nodes.push({ urn: row.urn });
   const edges: Edge[] = [];
-  for await (const row of db.selectFrom('lineage_edges').select(['from_urn', 'type', 'to_urn']).stream(10_000)) {
-    edges.push({ from: row.from_urn, type: row.type as EdgeType, to: row.to_urn });
+  // Pages by the primary key (row values compare in both dialects), so neither a cursor nor an offset is needed.
+  for (let after: [string, string, string, string] | null = null; ; ) {
+    let query = db.selectFrom('lineage_edges').select(['from_urn', 'type', 'to_urn', 'owner']);
+    if (after !== null) {
+      const [f, t, u, o] = after;
+      query = query.where((eb) => eb(eb.refTuple('from_urn', 'type', 'to_urn', 'owner'), '>', eb.tuple(f, t, u, o)));
+    }
+    const rows = await query.orderBy('from_urn').orderBy('type').orderBy('to_urn').orderBy('owner').limit(PAGE).execute();
+    for (const row of rows) edges.push({ from: row.from_urn, type: row.type as EdgeType, to: row.to_urn });
+    if (rows.length < PAGE) break;
+    const last = rows.at(-1)!;
+    after = [last.from_urn, last.type, last.to_urn, last.owner];
   }
   return LineageGraph.build(nodes, edges);
 }
