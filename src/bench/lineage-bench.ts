@@ -296,6 +296,7 @@ export async function benchLineage({ quick }: { quick: boolean }): Promise<Recor
   };
   const total = (result: { total: number } | null): number => result?.total ?? -1;
   const downstream = measure(runs, warmup, () => graph.traverse(popularPackage, { direction: 'downstream', depth: 10, limit: 100 }), total);
+  const downstreamReadable = measure(runs, warmup, () => graph.traverse(popularPackage, { direction: 'downstream', depth: 10, limit: 100, readableNamespace: (ns) => readable.has(ns) }), total);
   const downstreamVisible = measure(runs, warmup, () => graph.traverse(popularPackage, { direction: 'downstream', depth: 10, limit: 100, visible }), total);
   const blast = measure(runs, warmup, () => graph.blastRadius(popularPackage, { stage: 'production', limit: 100 }), total);
   const why = measure(runs, warmup, () => graph.whyPaths(productionModel, popularPackage, { maxPaths: 10, maxDepth: 10 }), (paths) => paths?.length ?? -1);
@@ -318,7 +319,8 @@ export async function benchLineage({ quick }: { quick: boolean }): Promise<Recor
     queries: {
       popularPackage,
       downstream: { ...downstream, note: `traverse(${popularPackage}, downstream, depth 10, limit 100): every version of the package as a start; reached = total nodes matched` },
-      downstreamWithVisibility: { ...downstreamVisible, note: 'the same with a visible() callback hiding 5 of the namespaces, as a reader that may not read them' },
+      downstreamReadableNamespaces: { ...downstreamReadable, note: 'the same for a reader of 45 of the 50 namespaces, as readableNamespace (asked once per namespace)' },
+      downstreamVisibleCallback: { ...downstreamVisible, note: 'the same reader as a visible(urn) callback (namespaceOfUrn + Set lookup per node met)' },
       blastRadiusProduction: { ...blast, note: 'blastRadius(package, stage production, limit 100): every depth, one shortest path each' },
       whyPaths: { ...why, from: productionModel, shortest: shortestWhy ?? null, note: 'whyPaths(model, package, maxPaths 10, maxDepth 10); reached = paths found' },
       oneHopUpstreamOfVersion: { ...oneHopUp, from: sampleVersion },
@@ -326,7 +328,7 @@ export async function benchLineage({ quick }: { quick: boolean }): Promise<Recor
     },
     incremental,
     targets: TARGETS,
-    measured: { downstreamP99Ms: downstream.p99Ms, downstreamWithVisibilityP99Ms: downstreamVisible.p99Ms },
+    measured: { downstreamP99Ms: downstream.p99Ms, downstreamReadableNamespacesP99Ms: downstreamReadable.p99Ms, downstreamVisibleCallbackP99Ms: downstreamVisible.p99Ms },
     meetsTarget: downstream.p99Ms <= TARGETS.downstreamP99Ms,
   };
 }

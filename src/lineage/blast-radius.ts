@@ -1,7 +1,7 @@
 import type { LineageGraph } from './graph-index.js';
 import { type AffectedVersion, type BlastRadiusOptions, type BlastRadiusResult, nodeKinds } from './graph-types.js';
 import { modelOfVersionUrn } from './lineage-urns.js';
-import { edgeTypeMask, requireCount, visibleStarts, walk } from './traverse.js';
+import { edgeTypeMask, hiddenTest, requireCount, visibleStarts, walk } from './traverse.js';
 
 const VERSION = nodeKinds.indexOf('version');
 
@@ -13,14 +13,15 @@ const VERSION = nodeKinds.indexOf('version');
  */
 export function blastRadius(graph: LineageGraph, start: string, options: BlastRadiusOptions): BlastRadiusResult | null {
   requireCount('limit', options.limit, 0, Number.MAX_SAFE_INTEGER);
-  const starts = visibleStarts(graph, start, options.visible);
+  const hidden = hiddenTest(graph, options);
+  const starts = visibleStarts(graph, start, hidden);
   if (starts === null) return null;
   const stage = options.stage === undefined ? null : graph.stageCode(options.stage);
   const environments = options.environment === undefined ? null : graph.environmentMatches(options.environment);
   const kept: number[] = [];
   let total = 0;
   // The seen-set bounds the walk, so "any depth" needs no depth limit to end on cycles.
-  const walked = walk(graph, starts, { directions: ['downstream'], edgeMask: edgeTypeMask(undefined), maxDepth: Number.MAX_SAFE_INTEGER, visible: options.visible }, (entry, id) => {
+  const walked = walk(graph, starts, { directions: ['downstream'], edgeMask: edgeTypeMask(undefined), maxDepth: Number.MAX_SAFE_INTEGER, hidden }, (entry, id) => {
     if (graph.kindCodeOf(id) !== VERSION) return;
     if (stage !== null && graph.stageCodeOf(id) !== stage) return;
     if (environments !== null && environments[graph.envSetOf(id)] !== 1) return;

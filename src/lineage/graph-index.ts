@@ -16,7 +16,7 @@ import {
   edgeTypes,
   nodeKinds,
 } from './graph-types.js';
-import { isPackageUrn, kindOfUrn, modelOfVersionUrn, packageOfLibraryUrn } from './lineage-urns.js';
+import { isPackageUrn, kindOfUrn, modelOfVersionUrn, namespaceOfUrn, packageOfLibraryUrn } from './lineage-urns.js';
 import { traverse } from './traverse.js';
 import { whyPaths } from './why-paths.js';
 
@@ -252,6 +252,9 @@ export class LineageGraph {
   private stages = new Uint16Array(64);
   private statuses = new Uint16Array(64);
   private envSets = new Uint16Array(64);
+  /** Code of the namespace in a namespaced kind's URN (0 for the shared kinds), so read checks run per namespace. */
+  private namespaces = new Uint16Array(64);
+  private readonly namespaceTable = new ValueTable<string>();
   private readonly labels = new Map<number, string>();
   private readonly stageTable = new ValueTable<string>();
   private readonly statusTable = new ValueTable<string>();
@@ -388,6 +391,18 @@ export class LineageGraph {
     return this.kinds[id]!;
   }
 
+  namespaceCodeOf(id: number): number {
+    return this.namespaces[id]!;
+  }
+
+  get namespaceCount(): number {
+    return this.namespaceTable.values.length;
+  }
+
+  namespaceName(code: number): string {
+    return this.namespaceTable.values[code]!;
+  }
+
   stageCodeOf(id: number): number {
     return this.stages[id]!;
   }
@@ -480,7 +495,10 @@ export class LineageGraph {
     this.stages = grown(this.stages, size, (n) => new Uint16Array(n));
     this.statuses = grown(this.statuses, size, (n) => new Uint16Array(n));
     this.envSets = grown(this.envSets, size, (n) => new Uint16Array(n));
+    this.namespaces = grown(this.namespaces, size, (n) => new Uint16Array(n));
     this.kinds[id] = nodeKinds.indexOf(kind);
+    const namespace = namespaceOfUrn(urn);
+    if (namespace !== null) this.namespaces[id] = this.namespaceTable.code(namespace, namespace);
     if (kind === 'version') this.indexUnder(this.modelVersions, modelOfVersionUrn(urn)!, id);
     else if (kind === 'library') this.indexUnder(this.packageLibraries, packageOfLibraryUrn(urn)!, id);
     return id;

@@ -69,7 +69,19 @@ export interface LineageNode {
 /** Hides nodes the caller may not read: they are neither returned nor walked through. */
 export type Visible = (urn: string) => boolean;
 
-export interface TraverseOptions {
+/** What the caller may see; a node is hidden when either test hides it. A hidden root reads as unknown. */
+export interface Visibility {
+  /** Called once per node a query meets. */
+  readonly visible?: Visible;
+  /**
+   * Called once per namespace a query meets: hides the namespaced kinds
+   * (version, model, dataset, featureset, pipeline, run) of namespaces it
+   * answers false for. The cheap way to apply read permissions on a large walk.
+   */
+  readonly readableNamespace?: (namespace: string) => boolean;
+}
+
+export interface TraverseOptions extends Visibility {
   readonly direction: Direction | 'both';
   /** Hops from the start nodes, 1..50. */
   readonly depth: number;
@@ -80,7 +92,6 @@ export interface TraverseOptions {
   readonly stage?: string;
   readonly environment?: string;
   readonly limit: number;
-  readonly visible?: Visible;
 }
 
 export interface TraversedNode {
@@ -110,17 +121,15 @@ export interface LineagePath {
   readonly edges: readonly EdgeType[];
 }
 
-export interface WhyPathsOptions {
+export interface WhyPathsOptions extends Visibility {
   readonly maxPaths: number;
   readonly maxDepth: number;
-  readonly visible?: Visible;
 }
 
-export interface BlastRadiusOptions {
+export interface BlastRadiusOptions extends Visibility {
   readonly stage?: string;
   readonly environment?: string;
   readonly limit: number;
-  readonly visible?: Visible;
 }
 
 export interface AffectedVersion {

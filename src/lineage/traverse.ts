@@ -8,7 +8,7 @@ import {
   type TraverseOptions,
   type TraverseResult,
   type TraversedNode,
-  type Visible,
+  type Visibility,
   edgeTypes,
   nodeKinds,
 } from './graph-types.js';
@@ -40,11 +40,28 @@ export function kindMask(kinds: readonly NodeKind[] | undefined): number {
   return mask;
 }
 
+/** Whether an id is hidden from the caller, decided once per namespace and once per node; undefined when nothing is. */
+export type HiddenTest = ((id: number) => boolean) | undefined;
+
+export function hiddenTest(graph: LineageGraph, { visible, readableNamespace }: Visibility): HiddenTest {
+  if (visible === undefined && readableNamespace === undefined) return undefined;
+  // 0: not asked yet, 1: readable, 2: hidden.
+  const byNamespace = new Uint8Array(graph.namespaceCount);
+  return (id) => {
+    const namespace = graph.namespaceCodeOf(id);
+    if (readableNamespace !== undefined && namespace !== 0) {
+      if (byNamespace[namespace] === 0) byNamespace[namespace] = readableNamespace(graph.namespaceName(namespace)) ? 1 : 2;
+      if (byNamespace[namespace] === 2) return true;
+    }
+    return visible !== undefined && !visible(graph.urnOf(id));
+  };
+}
+
 /** The start ids the caller may see; null (not found) when there are none, so hidden roots look like unknown ones. */
-export function visibleStarts(graph: LineageGraph, urn: string, visible: Visible | undefined): number[] | null {
+export function visibleStarts(graph: LineageGraph, urn: string, hidden: HiddenTest): number[] | null {
   const ids = graph.startIds(urn);
-  if (ids === null || visible === undefined) return ids;
-  const shown = ids.filter((id) => visible(graph.urnOf(id)));
+  if (ids === null || hidden === undefined) return ids;
+  const shown = ids.filter((id) => !hidden(id));
   return shown.length === 0 ? null : shown;
 }
 
@@ -118,7 +135,7 @@ export interface WalkOptions {
   readonly directions: readonly Direction[];
   readonly edgeMask: number;
   readonly maxDepth: number;
-  readonly visible: Visible | undefined;
+  readonly hidden: HiddenTest;
 }
 
 /**
@@ -127,7 +144,7 @@ export interface WalkOptions {
  * the other direction. Hidden nodes are never entered, so never walked through.
  */
 export function walk(graph: LineageGraph, starts: readonly number[], options: WalkOptions, reached: (entry: number, node: number, first: boolean) => void): Walk {
-  const { edgeMask, maxDepth, visible } = options;
+  const { edgeMask, maxDepth, hidden } = options;
   const dirFlags = options.directions.map((d) => (d === 'upstream' ? UP : DOWN));
   const seen = new Uint8Array(graph.nodeCount);
   const queue = new Walk(graph, Math.min(1024, starts.length * dirFlags.length + 16));
@@ -144,7 +161,7 @@ export function walk(graph: LineageGraph, starts: readonly number[], options: Wa
     let bits = seen[target]!;
     if ((bits & flag) !== 0) return;
     if ((bits & VISIBILITY_KNOWN) === 0) {
-      bits |= VISIBILITY_KNOWN | (visible === undefined || visible(graph.urnOf(target)) ? 0 : HIDDEN);
+      bits |= VISIBILITY_KNOWN | (hidden !== undefined && hidden(target) ? HIDDEN : 0);
       seen[target] = bits;
     }
     if ((bits & HIDDEN) !== 0) return;
@@ -166,7 +183,8 @@ export function walk(graph: LineageGraph, starts: readonly number[], options: Wa
 export function traverse(graph: LineageGraph, start: string, options: TraverseOptions): TraverseResult | null {
   requireCount('depth', options.depth, 1, MAX_DEPTH);
   requireCount('limit', options.limit, 0, Number.MAX_SAFE_INTEGER);
-  const starts = visibleStarts(graph, start, options.visible);
+  const hidden = hiddenTest(graph, options);
+  const starts = visibleStarts(graph, start, hidden);
   if (starts === null) return null;
   const kinds = kindMask(options.kinds);
   const stage = options.stage === undefined ? null : graph.stageCode(options.stage);
@@ -174,7 +192,7 @@ export function traverse(graph: LineageGraph, start: string, options: TraverseOp
   const directions: readonly Direction[] = options.direction === 'both' ? ['upstream', 'downstream'] : [options.direction];
   const kept: number[] = [];
   let total = 0;
-  const walked = walk(graph, starts, { directions, edgeMask: edgeTypeMask(options.edgeTypes), maxDepth: options.depth, visible: options.visible }, (entry, id, first) => {
+  const walked = walk(graph, starts, { directions, edgeMask: edgeTypeMask(options.edgeTypes), maxDepth: options.depth, hidden }, (entry, id, first) => {
     if (!first) return;
     if (((1 << graph.kindCodeOf(id)) & kinds) === 0) return;
     if (stage !== null && graph.stageCodeOf(id) !== stage) return;

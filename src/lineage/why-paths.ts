@@ -1,6 +1,6 @@
 import type { LineageGraph } from './graph-index.js';
 import { type EdgeType, type LineagePath, type WhyPathsOptions, edgeTypes } from './graph-types.js';
-import { MAX_DEPTH, edgeTypeMask, requireCount, visibleStarts, walk } from './traverse.js';
+import { MAX_DEPTH, edgeTypeMask, hiddenTest, requireCount, visibleStarts, walk } from './traverse.js';
 
 export const MAX_PATHS = 1000;
 /** Partial paths examined before giving up on more: a guard against dense graphs where simple paths explode. */
@@ -26,13 +26,14 @@ interface Partial {
 export function whyPaths(graph: LineageGraph, from: string, to: string, options: WhyPathsOptions): LineagePath[] | null {
   requireCount('maxPaths', options.maxPaths, 1, MAX_PATHS);
   requireCount('maxDepth', options.maxDepth, 1, MAX_DEPTH);
-  const sources = visibleStarts(graph, from, options.visible);
-  const targets = visibleStarts(graph, to, options.visible);
+  const hidden = hiddenTest(graph, options);
+  const sources = visibleStarts(graph, from, hidden);
+  const targets = visibleStarts(graph, to, hidden);
   if (sources === null || targets === null) return null;
 
   // distance[v] - 1 = hops from v upstream to the nearest target; 0 = cannot reach one within maxDepth.
   const distance = new Uint8Array(graph.nodeCount);
-  const walked = walk(graph, targets, { directions: ['downstream'], edgeMask: ALL_EDGES, maxDepth: options.maxDepth, visible: options.visible }, () => {});
+  const walked = walk(graph, targets, { directions: ['downstream'], edgeMask: ALL_EDGES, maxDepth: options.maxDepth, hidden }, () => {});
   // Entries come in depth order and each node once, so its entry's depth is its distance.
   for (let entry = 0; entry < walked.length; entry += 1) distance[walked.nodes[entry]!] = walked.depths[entry]! + 1;
 

@@ -53,6 +53,11 @@ describe('blast radius', () => {
     expect(result.affected.map((a) => a.urn)).toEqual([u.scorer1]);
   });
 
+  it('leaves out namespaces the reader may not read', () => {
+    const result = graph.blastRadius(u.raw, { limit: 100, readableNamespace: (namespace) => namespace !== 'risk' })!;
+    expect(new Set(result.affected.map((a) => a.urn))).toEqual(new Set([u.scorer1, u.scorer2, u.scorer3]));
+  });
+
   it('answers null for an unknown start and an empty list for a node nothing depends on', () => {
     expect(graph.blastRadius('mk:dataset:fraud/none', { limit: 10 })).toBeNull();
     expect(graph.blastRadius(u.dep1, { limit: 10 })).toMatchObject({ affected: [], total: 0, truncated: false });

@@ -127,6 +127,18 @@ describe('walking the lineage graph', () => {
     expect(result.total).toBe(5);
   });
 
+  it('hides the namespaces a reader may not read, asking once per namespace, never for shared kinds', () => {
+    const asked: string[] = [];
+    const readableNamespace = (namespace: string) => (asked.push(namespace), namespace !== 'risk');
+    const result = graph.traverse(u.numpy, { ...down, readableNamespace })!;
+    expect(new Set(result.nodes.map((n) => n.urn))).toEqual(new Set([u.scorer1, u.scorer2, u.scorer3, u.dep1, u.dep2]));
+    expect(asked.sort()).toEqual(['fraud', 'risk']);
+    expect(graph.traverse(u.ranker, { ...down, readableNamespace })).toBeNull();
+    // Both tests apply: the namespace one and the per-node one.
+    const both = graph.traverse(u.numpy, { ...down, readableNamespace, visible: (urn) => urn !== u.scorer2 })!;
+    expect(new Set(both.nodes.map((n) => n.urn))).toEqual(new Set([u.scorer1, u.dep1]));
+  });
+
   it('answers a hidden root as if it did not exist, and drops hidden members of a start set', () => {
     expect(graph.traverse(u.ranker1, { ...down, visible: notRisk })).toBeNull();
     expect(graph.traverse(u.ranker, { ...down, visible: notRisk })).toBeNull();

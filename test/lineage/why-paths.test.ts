@@ -73,6 +73,11 @@ describe('why does one node depend on another', () => {
     expect(graph.whyPaths(u.ranker, u.numpy, { ...opts, visible: (urn) => !urn.includes('risk/') })).toBeNull();
   });
 
+  it('does not find a path through a namespace the reader may not read', () => {
+    expect(fixtureGraph().whyPaths(u.distilled1, u.numpy, { ...opts, readableNamespace: (namespace) => namespace !== 'risk' })).toEqual([]);
+    expect(fixtureGraph().whyPaths(u.ranker, u.numpy, { ...opts, readableNamespace: (namespace) => namespace !== 'risk' })).toBeNull();
+  });
+
   it('does not find a path through a hidden node', () => {
     expect(fixtureGraph().whyPaths(u.distilled1, u.numpy, opts)).toHaveLength(1);
     expect(fixtureGraph().whyPaths(u.distilled1, u.numpy, { ...opts, visible: (urn) => urn !== u.ranker1 })).toEqual([]);
