@@ -1,10 +1,10 @@
 import { open, readdir, stat } from 'node:fs/promises';
-import { extname, join } from 'node:path';
-import type { Readable } from 'node:stream';
-import yauzl from 'yauzl';
+import { join } from 'node:path';
 import { RegistryError, notFound } from '../errors/registry-error.js';
-import type { Advisory } from './advisory.js';
-import { parseOsvRecord } from './parse-osv.js';
+import { type Limits, type OsvSourceItem, recordsIn, tooLarge } from './osv-source-items.js';
+import { isZip, readZip } from './read-osv-zip.js';
+
+export type { OsvSourceItem } from './osv-source-items.js';
 
 /*
  * Reads OSV advisories from what a user points the CLI at: one JSON file
@@ -24,25 +24,10 @@ export const DEFAULT_MAX_FILE_BYTES = 5 * 1024 * 1024;
 /** osv.dev's all.zip across every ecosystem holds several hundred thousand records. */
 export const DEFAULT_MAX_FILES = 2_000_000;
 
-export interface OsvSourceItem {
-  /** Where the record came from: `a.json`, `a.json[3]` for an element of an array, `all.zip!/GHSA-….json`. */
-  source: string;
-  advisory?: Advisory;
-  error?: string;
-}
-
 export interface ReadOsvOptions {
   maxFileBytes?: number;
   maxFiles?: number;
 }
-
-interface Limits {
-  maxFileBytes: number;
-  maxFiles: number;
-}
-
-const ZIP_MAGIC = Buffer.from('PK\x03\x04', 'latin1');
-const EMPTY_ZIP_MAGIC = Buffer.from('PK\x05\x06', 'latin1');
 
 /** Throws `not_found` when the path does not exist; every other problem is reported as an item. */
 export async function* readOsvSource(path: string, options: ReadOsvOptions = {}): AsyncGenerator<OsvSourceItem> {
@@ -120,105 +105,3 @@ async function readBounded(file: string, max: number): Promise<string> {
   }
 }
 
-const tooLarge = (what: 'file' | 'entry', size: number, max: number) => `The ${what} is larger than the limit of ${max} bytes (${size} bytes or more)`;
-
-async function isZip(file: string): Promise<boolean> {
-  if (extname(file).toLowerCase() === '.zip') return true;
-  const handle = await open(file, 'r');
-  try {
-    const head = Buffer.alloc(4);
-    const { bytesRead } = await handle.read(head, 0, 4, 0);
-    return bytesRead === 4 && (head.equals(ZIP_MAGIC) || head.equals(EMPTY_ZIP_MAGIC));
-  } finally {
-    await handle.close();
-  }
-}
-
-async function* readZip(path: string, limits: Limits): AsyncGenerator<OsvSourceItem> {
-  let zip: yauzl.ZipFile;
-  try {
-    zip = await yauzl.openPromise(path, { lazyEntries: true, autoClose: false, validateEntrySizes: true, strictFileNames: false });
-  } catch (cause) {
-    yield { source: path, error: `The zip cannot be read: ${(cause as Error).message}` };
-    return;
-  }
-  let files = 0;
-  try {
-    const entries = zip.eachEntry();
-    for (;;) {
-      let next: IteratorResult<yauzl.Entry>;
-      try {
-        next = await entries.next();
-      } catch (cause) {
-        yield { source: path, error: `The zip cannot be read: ${(cause as Error).message}` };
-        return;
-      }
-      if (next.done === true) return;
-      const entry = next.value;
-      if (entry.fileName.endsWith('/') || !entry.fileName.toLowerCase().endsWith('.json')) continue;
-      const source = `${path}!/${entry.fileName}`;
-      if (++files > limits.maxFiles) {
-        yield { source: path, error: `Reading stopped: the zip holds more than ${limits.maxFiles} JSON entries` };
-        return;
-      }
-      // The declared size is checked first, then the bytes actually inflated: a lying header stops at the limit too.
-      if (entry.uncompressedSize > limits.maxFileBytes) {
-        yield { source, error: tooLarge('entry', entry.uncompressedSize, limits.maxFileBytes) };
-        continue;
-      }
-      let text: string;
-      try {
-        text = await readEntry(await zip.openReadStreamPromise(entry), limits.maxFileBytes);
-      } catch (cause) {
-        yield { source, error: (cause as Error).message };
-        continue;
-      }
-      yield* recordsIn(text, source);
-    }
-  } finally {
-    zip.close();
-  }
-}
-
-function readEntry(stream: Readable, max: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let length = 0;
-    stream.on('data', (chunk: Buffer) => {
-      length += chunk.length;
-      if (length > max) {
-        stream.destroy();
-        reject(new Error(tooLarge('entry', length, max)));
-        return;
-      }
-      chunks.push(chunk);
-    });
-    stream.on('error', (cause) => reject(new Error(`The entry cannot be read: ${cause.message}`, { cause })));
-    stream.on('end', () => resolve(Buffer.concat(chunks, length).toString('utf8')));
-  });
-}
-
-function* recordsIn(text: string, source: string): Generator<OsvSourceItem> {
-  let value: unknown;
-  try {
-    value = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
-  } catch (cause) {
-    // V8 quotes the input back in some messages; a record can be megabytes long.
-    yield { source, error: `The record is not valid JSON: ${(cause as Error).message.replace(/, ".*" is not valid JSON$/s, '')}` };
-    return;
-  }
-  if (!Array.isArray(value)) {
-    yield parsed(value, source);
-    return;
-  }
-  for (const [i, element] of value.entries()) yield parsed(element, `${source}[${i}]`);
-}
-
-function parsed(value: unknown, source: string): OsvSourceItem {
-  try {
-    return { source, advisory: parseOsvRecord(value) };
-  } catch (cause) {
-    if (cause instanceof RegistryError) return { source, error: cause.message };
-    throw cause;
-  }
-}
