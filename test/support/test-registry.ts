@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { AlertHubOptions } from '../../src/alerts/alert-hub.js';
 import type { OidcConfig } from '../../src/identity/oidc-config.js';
 import type { AnomalyOptions } from '../../src/security/anomaly-detector.js';
 import { type RunningServer, startServer } from '../../src/server/open-registry.js';
@@ -57,6 +58,16 @@ export interface StartOptions {
   readonly clock?: () => Date;
   /** What counts as unusual access (e.g. a low download threshold). */
   readonly anomaly?: Partial<AnomalyOptions>;
+  /**
+   * Risk scoring. Default `{ auto: false }` here (the server's default is
+   * automatic): a rescore after each commit appends `risk.scored` entries on
+   * its own time, which would make tests that count ledger entries flaky.
+   * Tests of scoring pass `{ auto: true }`; `PUT /api/v1/risk/rubric` and
+   * `POST /api/v1/risk/rescore` rescore either way.
+   */
+  readonly riskScoring?: { readonly auto?: boolean; readonly sweepMs?: number };
+  /** The alert outbox and webhook dispatcher (default: the server's); tests of webhooks shorten the polls and the backoff. */
+  readonly alerts?: AlertHubOptions;
 }
 
 export async function startTestRegistry(dialect: DialectName, options: StartOptions = {}): Promise<TestRegistry> {
@@ -78,6 +89,8 @@ export async function startTestRegistry(dialect: DialectName, options: StartOpti
     tls: options.tls,
     anomaly: options.anomaly,
     clock: options.clock,
+    riskScoring: options.riskScoring ?? { auto: false },
+    alerts: options.alerts,
   });
   const api = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse> => {
     const response = await fetch(server.url + path, {
