@@ -206,7 +206,7 @@ export const stages = ['concept', 'exploration', 'validation', 'production', 're
 export type Stage = (typeof stages)[number];
 export const versionStatuses = ['draft', 'published', 'quarantined', 'retired'] as const;
 export type VersionStatus = (typeof versionStatuses)[number];
-export const riskTiers = ['low', 'medium', 'high'] as const;
+export const riskTiers = ['low', 'medium', 'high', 'critical'] as const;
 export type RiskTier = (typeof riskTiers)[number];
 
 export const NamespaceSchema = Type.Object({
