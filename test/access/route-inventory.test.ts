@@ -4,6 +4,7 @@ import { type Action, actions } from '../../src/access/actions.js';
 import { Authenticator } from '../../src/access/authenticator.js';
 import type { App, RouteGuard } from '../../src/http/app-types.js';
 import { buildServer } from '../../src/http/build-server.js';
+import { defaultRubricText } from '../../src/risk/default-rubric.js';
 import { discardTestRegistry, startTestRegistry, type TestRegistry, tokenFor, uploadBlob } from '../support/test-registry.js';
 import { probedActions } from './matrix-probes.js';
 
@@ -41,6 +42,8 @@ interface Fixtures {
   readonly elevationId: string;
   readonly promotionId: string;
   readonly changeId: string;
+  readonly incidentId: string;
+  readonly webhookId: string;
 }
 
 interface Sample {
@@ -57,6 +60,16 @@ const evaluation = { type: 'evaluation', verdict: 'pass', summary: 'holdout AUC 
 /** Version 2 of alpha/scorer is published (version 1 stays a draft); `staging` takes any published version. */
 const published = '/api/v1/models/alpha/scorer/versions/2';
 const ENV = 'staging';
+/** Described in the beforeAll, and named as what version 2 was trained on. */
+const DATASET = 'mk:dataset:alpha/transactions@2024-06';
+const trainedOn = { from: 'mk:version:alpha/scorer@2', type: 'trainedOn', to: DATASET };
+/** Made up (no real advisory names this package), imported in the beforeAll. */
+const advisory = {
+  id: 'MK-TEST-0001',
+  modified: '2024-05-01T00:00:00Z',
+  summary: 'Made up: arbitrary code execution when loading a pickle',
+  affected: [{ package: { ecosystem: 'PyPI', name: 'modelkeep-probe-lib' }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '1.0.0' }] }] }],
+};
 
 /** A plausible, valid request for each route (HEAD borrows its GET's). A new route fails the inventory until it has one here. */
 const samples: Readonly<Record<string, (f: Fixtures) => Sample>> = {
@@ -144,6 +157,37 @@ const samples: Readonly<Record<string, (f: Fixtures) => Sample>> = {
   'POST /api/v1/changes/:id/approve': (f) => ({ path: `/api/v1/changes/${f.changeId}/approve`, body: { rationale: 'checked' } }),
   'POST /api/v1/changes/:id/reject': (f) => ({ path: `/api/v1/changes/${f.changeId}/reject`, body: { reason: 'not needed' } }),
   'POST /api/v1/changes/:id/withdraw': (f) => ({ path: `/api/v1/changes/${f.changeId}/withdraw`, body: { reason: 'asked too early' } }),
+  'GET /api/v1/lineage/*': () => ({ path: `/api/v1/lineage/${DATASET}?direction=downstream` }),
+  'GET /api/v1/lineage-paths': () => ({ path: `/api/v1/lineage-paths?from=mk:model:alpha/scorer&to=${DATASET}` }),
+  'GET /api/v1/impact': () => ({ path: `/api/v1/impact?urn=${DATASET}` }),
+  'PUT /api/v1/lineage-nodes': () => ({ path: '/api/v1/lineage-nodes', body: { urn: DATASET, attributes: { sensitivity: 'high', pii: true }, reason: 'holds card numbers' } }),
+  'GET /api/v1/lineage-nodes': () => ({ path: `/api/v1/lineage-nodes?urn=${DATASET}` }),
+  'POST /api/v1/lineage-edges': () => ({ path: '/api/v1/lineage-edges', body: trainedOn }),
+  'DELETE /api/v1/lineage-edges': () => ({ path: '/api/v1/lineage-edges', body: trainedOn }),
+  'POST /api/v1/advisories': () => ({ path: '/api/v1/advisories', body: { advisories: [advisory] } }),
+  'GET /api/v1/advisories/:id': () => ({ path: `/api/v1/advisories/${advisory.id}` }),
+  'POST /api/v1/library-deprecations': () => ({ path: '/api/v1/library-deprecations', body: { purl: 'pkg:pypi/nose', reason: 'unmaintained', replacement: 'pkg:pypi/pytest' } }),
+  'GET /api/v1/library-deprecations': () => ({ path: '/api/v1/library-deprecations' }),
+  'GET /api/v1/models/:ns/:name/versions/:n/findings': () => ({ path: `${published}/findings` }),
+  'GET /api/v1/risk/rubric': () => ({ path: '/api/v1/risk/rubric' }),
+  'PUT /api/v1/risk/rubric': () => ({ path: '/api/v1/risk/rubric', body: { source: defaultRubricText, reason: 'made explicit' } }),
+  'GET /api/v1/risk/rubric/history': () => ({ path: '/api/v1/risk/rubric/history' }),
+  'GET /api/v1/license-policy': () => ({ path: '/api/v1/license-policy' }),
+  'PUT /api/v1/license-policy': () => ({ path: '/api/v1/license-policy', body: { document: { denied: ['AGPL-3.0-only'], unknown: 'warn' }, reason: 'network copyleft' } }),
+  'GET /api/v1/license-policy/history': () => ({ path: '/api/v1/license-policy/history' }),
+  'POST /api/v1/risk/rescore': () => ({ path: '/api/v1/risk/rescore', body: { models: ['alpha/scorer'] } }),
+  'GET /api/v1/models/:ns/:name/risk': () => ({ path: '/api/v1/models/alpha/scorer/risk' }),
+  'GET /api/v1/models/:ns/:name/health': () => ({ path: '/api/v1/models/alpha/scorer/health' }),
+  'GET /api/v1/risk/summary': () => ({ path: '/api/v1/risk/summary' }),
+  'POST /api/v1/models/:ns/:name/incidents': () => ({ path: '/api/v1/models/alpha/scorer/incidents', body: { kind: 'drift', severity: 'medium', summary: 'input distribution shifted' } }),
+  'GET /api/v1/models/:ns/:name/incidents': () => ({ path: '/api/v1/models/alpha/scorer/incidents?status=open' }),
+  'POST /api/v1/incidents/:id/resolve': (f) => ({ path: `/api/v1/incidents/${f.incidentId}/resolve`, body: { resolution: 'retrained on recent data' } }),
+  'POST /api/v1/webhooks': () => ({ path: '/api/v1/webhooks', body: { url: 'https://hooks.example.test/modelkeep', events: ['risk.tier_raised'] } }),
+  'GET /api/v1/webhooks': () => ({ path: '/api/v1/webhooks' }),
+  'GET /api/v1/webhooks/:id/deliveries': (f) => ({ path: `/api/v1/webhooks/${f.webhookId}/deliveries` }),
+  'DELETE /api/v1/webhooks/:id': (f) => ({ path: `/api/v1/webhooks/${f.webhookId}` }),
+  'GET /api/v1/events': () => ({ path: '/api/v1/events?after=-1' }),
+  'GET /api/v1/events/stream': () => ({ path: '/api/v1/events/stream' }),
 };
 
 const sampleFor = (method: string, url: string) => samples[`${method === 'HEAD' ? 'GET' : method} ${url}`];
@@ -202,7 +246,23 @@ describe('route inventory: no route ships unprotected', () => {
     const robotToken = await admin('POST', '/api/v1/tokens', { name: 'robot', principal: 'service:robot' });
     const asker = await tokenFor(registry, 'user:asker', [{ role: 'viewer', namespace: 'alpha' }]);
     const asked = await registry.api('POST', '/api/v1/elevations', { role: 'contributor', namespace: 'alpha', durationMinutes: 30, justification: 'a release' }, { authorization: `Bearer ${asker}` });
-    fixtures = { digest: blob.digest, size: blob.size, bindingId: robotBinding.id, tokenId: robotToken.id, elevationId: asked.body.id, promotionId: promotion.id, changeId: change.id };
+    await admin('PUT', '/api/v1/lineage-nodes', { urn: DATASET, attributes: { sensitivity: 'medium' } });
+    await admin('POST', '/api/v1/lineage-edges', trainedOn);
+    await admin('POST', '/api/v1/advisories', { advisories: [advisory] });
+    const incident = await admin('POST', '/api/v1/models/alpha/scorer/incidents', { kind: 'incident', severity: 'low', summary: 'a customer saw odd scores' });
+    // Told only of deprecations, which nothing here causes: no delivery is attempted to a host that does not exist.
+    const webhook = await admin('POST', '/api/v1/webhooks', { url: 'https://hooks.example.test/modelkeep', events: ['dependency.deprecated'] });
+    fixtures = {
+      digest: blob.digest,
+      size: blob.size,
+      bindingId: robotBinding.id,
+      tokenId: robotToken.id,
+      elevationId: asked.body.id,
+      promotionId: promotion.id,
+      changeId: change.id,
+      incidentId: incident.id,
+      webhookId: webhook.id,
+    };
     // A principal with a token but no grant at all: granted so a token can be issued, then revoked.
     const granted = await admin('POST', '/api/v1/bindings', { principal: 'user:newcomer', role: 'viewer', namespace: 'alpha', reason: 'to issue a token' });
     newcomer = (await admin('POST', '/api/v1/tokens', { name: 'newcomer', principal: 'user:newcomer' })).token;
