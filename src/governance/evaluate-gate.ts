@@ -147,5 +147,8 @@ function requiredApprovals(rules: readonly GateRule[], input: GateInput): GateRe
     if (rule.approvals !== undefined) require(rule.approvals.role ?? 'approver', rule.approvals.count);
   }
   if (input.to === 'production' && highRiskTiers.includes(input.tier)) require('approver', HIGH_RISK_PRODUCTION_APPROVERS);
+  // The rubric's tier actions come on top of whatever the policy asks, so no policy can waive them.
+  const extra = input.extraApprovals ?? 0;
+  if (input.to === 'production' && extra > 0) counts.set('approver', (counts.get('approver') ?? 0) + extra);
   return roles.filter((role) => (counts.get(role) ?? 0) > 0).map((role) => ({ role, count: counts.get(role)! }));
 }

@@ -92,6 +92,8 @@ export interface GateInput {
   readonly subject: GateSubject;
   readonly attestations: readonly CurrentAttestation[];
   readonly now: Date;
+  /** Approvals the model's risk tier adds to a promotion to production (the rubric's `extraApprovals`). */
+  readonly extraApprovals?: number;
 }
 
 export type CheckKind = 'state' | 'attestation' | 'condition';

@@ -2,6 +2,7 @@ import type { Model, ModelVersion } from '../catalog/schemas.js';
 import type { Db } from '../store/database.js';
 import * as q from '../store/queries/find-catalog.js';
 import { currentAttestations, effectiveGatePolicy } from '../store/queries/find-governance.js';
+import { riskActionsOf } from '../store/queries/find-risk.js';
 import { defaultGatePolicy } from './default-gate-policy.js';
 import { evaluateGate } from './evaluate-gate.js';
 import type { AttestationType, CurrentAttestation, GateInput, GatePolicy, GateReport, GateSubject, GateTier, PromotionTarget, Verdict } from './gate-types.js';
@@ -90,6 +91,7 @@ export async function loadGate(db: Db, ref: { namespace: string; model: string; 
     subject: gateSubject(version, model),
     attestations,
     now,
+    extraApprovals: (await riskActionsOf(db, ref.namespace, ref.model))?.extraApprovals ?? 0,
   };
   return { version, model, input };
 }

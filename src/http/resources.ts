@@ -53,11 +53,26 @@ async function blobResource(deps: RouteDeps, digest: string): Promise<Resource> 
   // A file a healthy version also holds stays readable, but only through the namespaces of its healthy holders.
   const healthy = rows.filter((r) => Number(r.quarantined) < Number(r.versions));
   const quarantined = rows.length > 0 && healthy.length === 0;
-  return { kind: 'Blob', id: digest, namespace: null, sharedBy: (quarantined ? rows : healthy).map((r) => r.namespace), hiddenAs: `Blob ${digest} is not stored`, attributes: { quarantined } };
+  const restricted = !quarantined && rows.length > 0 && (await restrictedByRisk(deps, digest));
+  return { kind: 'Blob', id: digest, namespace: null, sharedBy: (quarantined ? rows : healthy).map((r) => r.namespace), hiddenAs: `Blob ${digest} is not stored`, attributes: { quarantined, restricted } };
 }
 
-/** Downloading what only quarantined versions hold is for investigators. */
-export const readOrInvestigate = (_request: FastifyRequest, resource: Resource): Action => (resource.attributes?.quarantined === true ? 'quarantine.investigate' : 'blob.read');
+/** True when every live version holding the blob belongs to a model whose risk tier restricts its artifacts. */
+async function restrictedByRisk(deps: RouteDeps, digest: string): Promise<boolean> {
+  const holders = await deps.store.db
+    .selectFrom('version_blobs as vb')
+    .innerJoin('versions as v', 'v.id', 'vb.version_id')
+    .leftJoin('model_risk as r', (join) => join.onRef('r.namespace', '=', 'v.namespace').onRef('r.model', '=', 'v.model'))
+    .select(['v.status', 'r.actions'])
+    .where('vb.digest', '=', digest)
+    .where('v.status', '!=', 'quarantined')
+    .execute();
+  return holders.length > 0 && holders.every((h) => h.actions !== null && (JSON.parse(h.actions) as { restrictArtifacts?: boolean }).restrictArtifacts === true);
+}
+
+/** Downloading what only quarantined versions hold is for investigators; what only restricted (high-risk) models hold, for the roles the rubric restricts it to. */
+export const readOrInvestigate = (_request: FastifyRequest, resource: Resource): Action =>
+  resource.attributes?.quarantined === true ? 'quarantine.investigate' : resource.attributes?.restricted === true ? 'blob.read_restricted' : 'blob.read';
 
 /** A download: decided by the namespaces whose versions name the blob (global grants alone for one no version names yet). */
 export const blobToRead: ResourceOf = (request, deps) => blobResource(deps, String(paramsOf(request).digest));

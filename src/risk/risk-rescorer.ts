@@ -35,6 +35,7 @@ export class RiskRescorer {
   #running: Promise<void> | null = null;
   #again = false;
   #timer: NodeJS.Timeout | undefined;
+  #stopped = false;
 
   constructor(
     private readonly db: Db,
@@ -52,8 +53,16 @@ export class RiskRescorer {
     }
   }
 
+  /** Stops the sweep and waits for a rescore in progress; later pokes do nothing. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    clearInterval(this.#timer);
+    while (this.#running !== null) await this.#running;
+  }
+
   /** Something was committed: rescore what it touched, soon. */
   poke(): void {
+    if (this.#stopped) return;
     if (this.#running !== null) {
       this.#again = true;
       return;

@@ -60,10 +60,12 @@ export async function openRegistry(config: RegistryConfig): Promise<Registry> {
   const writer = observedWriter(createWriter(store, location, config), () => afterCommit());
   let checkpointer: Checkpointer | undefined;
   let alerts: AlertHub | undefined;
+  let rescorer: RiskRescorer | undefined;
   let tokens: TokenService | undefined;
   const access = new AccessRecorder({ writer, flushMs: config.accessFlushMs });
   const close = async () => {
     afterCommit = () => {};
+    await rescorer?.stop();
     await alerts?.stop();
     await tokens?.close();
     // The last reads are anchored through the writer, before the last checkpoint is signed.
@@ -86,15 +88,16 @@ export async function openRegistry(config: RegistryConfig): Promise<Registry> {
     const lineage = new LineageIndex(store.db);
     alerts = new AlertHub(store.db, signer, config.alerts);
     await alerts.start();
-    const rescorer = new RiskRescorer(store.db, writer, lineage, { clock: config.clock ?? (() => new Date()), ...(config.riskScoring?.sweepMs === undefined ? {} : { sweepMs: config.riskScoring.sweepMs }) });
+    rescorer = new RiskRescorer(store.db, writer, lineage, { clock: config.clock ?? (() => new Date()), ...(config.riskScoring?.sweepMs === undefined ? {} : { sweepMs: config.riskScoring.sweepMs }) });
     await rescorer.start();
     const hub = alerts;
+    const scorer = rescorer;
     const auto = config.riskScoring?.auto !== false;
     afterCommit = () => {
       hub.poke();
-      if (auto) rescorer.poke();
+      if (auto) scorer.poke();
     };
-    return { store, writer, blobs, catalog: new CatalogService(store, writer, blobs), tokens, authorizer, signer, checkpointer, access, bootstrap, lineage, alerts, rescorer, close };
+    return { store, writer, blobs, catalog: new CatalogService(store, writer, blobs), tokens, authorizer, signer, checkpointer, access, bootstrap, lineage, alerts, rescorer: scorer, close };
   } catch (error) {
     await close();
     throw error;

@@ -56,6 +56,12 @@ describe('evaluating a promotion gate', () => {
     expect(check(report, 'evaluation')!.why).toBe(`evaluation att-evaluation by user:rita on ${daysAgo(10)} says pass and is 10 days old (at most 90)`);
   });
 
+  it("adds the risk rubric's extra approvals to a promotion to production, on top of what the policy asks", () => {
+    expect(evaluateGate(gate({ extraApprovals: 2 })).approvals).toEqual([{ role: 'approver', count: 3 }]);
+    expect(evaluateGate(gate({ tier: 'critical', extraApprovals: 1 })).approvals).toEqual([{ role: 'approver', count: 3 }]);
+    expect(evaluateGate(gate({ from: 'exploration', to: 'validation', extraApprovals: 2 })).approvals).toEqual(evaluateGate(gate({ from: 'exploration', to: 'validation' })).approvals);
+  });
+
   it('given a draft, when promoted, then it fails asking to publish first', () => {
     const report = evaluateGate(gate({ status: 'draft' }));
     expect(report.passed).toBe(false);
