@@ -7,7 +7,7 @@ import { gatherRiskFacts, type ModelKey } from '../store/queries/gather-risk-fac
 import { currentLicensePolicy, currentRubric, findIncident } from '../store/queries/find-risk.js';
 import type { WriteSteps } from '../store/write-command.js';
 import type { IncidentOpened, IncidentResolved, PolicyDocumentSet, RiskScored } from './entry-payloads.js';
-import { type RiskTier, scoreModel, tierRosePastThreshold } from './score-model.js';
+import { type RiskScore, type RiskTier, scoreModel, tierRosePastThreshold } from './score-model.js';
 
 /** A score that moved by less than this, with the same tier and actions, is not written again: time alone nudges it. */
 const SCORE_STEP = 1;
@@ -18,10 +18,26 @@ export interface RescoreSummary {
   readonly raised: readonly { model: string; from: string | null; to: string }[];
 }
 
-async function modelsToScore(tx: Db, models: readonly ModelKey[] | null): Promise<ModelKey[]> {
-  if (models !== null) return [...models];
-  const rows = await tx.selectFrom('models').select(['namespace', 'name']).orderBy('namespace').orderBy('name').execute();
-  return rows.map((r) => ({ namespace: r.namespace, model: r.name }));
+export interface ComputedScore {
+  readonly key: ModelKey;
+  readonly score: RiskScore;
+}
+
+/**
+ * Scores models against the rubric in force, reading outside the writer so
+ * that gathering facts never holds up other writes. The time is the caller's,
+ * so time-based signals age.
+ */
+export async function scoreModels(db: Db, keys: readonly ModelKey[], now: string): Promise<{ revision: number; scores: ComputedScore[] }> {
+  const { rubric, revision } = await currentRubric(db);
+  const { policy } = await currentLicensePolicy(db);
+  const scores: ComputedScore[] = [];
+  for (const key of keys) {
+    const exists = await db.selectFrom('models').select('id').where('namespace', '=', key.namespace).where('name', '=', key.model).executeTakeFirst();
+    if (exists === undefined) continue;
+    scores.push({ key, score: scoreModel(await gatherRiskFacts(db, key, now, policy), rubric) });
+  }
+  return { revision, scores };
 }
 
 export const riskCommands = {
@@ -36,21 +52,19 @@ export const riskCommands = {
   }),
 
   /**
-   * Scores models against the rubric in force (all of them when `models` is
-   * null) and records a `risk.scored` entry for each whose tier, actions or
-   * score moved. The time is the caller's, so time-based signals age.
+   * Records scores computed outside the writer (`scoreModels`), one
+   * `risk.scored` entry per model whose tier, actions or score moved. Scores
+   * made under another rubric revision than the one now in force are dropped:
+   * the rubric change rescores everything anyway.
    */
-  rescoreModels: (args: { models: readonly ModelKey[] | null; now: string }): WriteSteps<RescoreSummary> => {
+  recordRiskScores: (args: { revision: number; scores: readonly ComputedScore[] }): WriteSteps<RescoreSummary> => {
     const summary = { scored: 0, changed: 0, raised: [] as { model: string; from: string | null; to: string }[] };
     return {
       decide: async (tx) => {
         const { rubric, revision } = await currentRubric(tx);
-        const { policy } = await currentLicensePolicy(tx);
+        if (revision !== args.revision) return [];
         const drafts: EntryDraft[] = [];
-        for (const key of await modelsToScore(tx, args.models)) {
-          const exists = await tx.selectFrom('models').select('id').where('namespace', '=', key.namespace).where('name', '=', key.model).executeTakeFirst();
-          if (exists === undefined) continue;
-          const score = scoreModel(await gatherRiskFacts(tx, key, args.now, policy), rubric);
+        for (const { key, score } of args.scores) {
           summary.scored++;
           const current = await tx.selectFrom('model_risk').select(['score', 'tier', 'actions', 'rubric_revision']).where('namespace', '=', key.namespace).where('model', '=', key.model).executeTakeFirst();
           const unchanged =
@@ -60,6 +74,8 @@ export const riskCommands = {
             Number(current.rubric_revision) === revision &&
             Math.abs(Number(current.score) - score.score) < SCORE_STEP;
           if (unchanged) continue;
+          const exists = await tx.selectFrom('models').select('id').where('namespace', '=', key.namespace).where('name', '=', key.model).executeTakeFirst();
+          if (exists === undefined) continue;
           const previousTier = (current?.tier ?? null) as RiskTier | null;
           const alert = tierRosePastThreshold(previousTier, score.tier, rubric);
           const payload: RiskScored = { ...key, score: score.score, tier: score.tier, previousTier, contributions: score.contributions, actions: score.actions, rubricRevision: revision, alert };

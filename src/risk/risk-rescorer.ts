@@ -6,6 +6,7 @@ import type { WriteCommands } from '../server/write-commands.js';
 import type { Db } from '../store/database.js';
 import { ledgerSize, readLedger } from '../store/queries/read-ledger.js';
 import type { Writer } from '../store/write-command.js';
+import { scoreModels } from './risk-commands.js';
 
 /*
  * Keeps risk scores current: after each commit it reads the new ledger
@@ -97,7 +98,8 @@ export class RiskRescorer {
       return { namespace, model };
     });
     for (let i = 0; i < keys.length; i += BATCH) {
-      const outcome = await this.writer.write({ actor: RISK_SCORER }, 'rescoreModels', { models: keys.slice(i, i + BATCH), now: this.options.clock().toISOString() });
+      const { revision, scores } = await scoreModels(this.db, keys.slice(i, i + BATCH), this.options.clock().toISOString());
+      const outcome = await this.writer.write({ actor: RISK_SCORER }, 'recordRiskScores', { revision, scores });
       scored += outcome.result.scored;
       changed += outcome.result.changed;
     }
