@@ -3,6 +3,7 @@ import { packageVersion } from '../server/package-version.js';
 import { registerAccessCommands } from './commands/access/access-commands.js';
 import { registerBackupCommands } from './commands/backup-commands.js';
 import { registerDiffCommand } from './commands/diff-command.js';
+import { registerDependencyRiskCommands } from './commands/risk/dependency-risk-commands.js';
 import { registerGovernanceCommands } from './commands/governance/governance-commands.js';
 import { registerLedgerCommands } from './commands/ledger-commands.js';
 import { registerLoginCommands } from './commands/login-commands.js';
@@ -28,6 +29,7 @@ const groups: readonly ((program: Command) => void)[] = [
   registerVersionCommands,
   registerPullCommand,
   registerGovernanceCommands,
+  registerDependencyRiskCommands,
   registerTokenCommands,
   registerAccessCommands,
   registerDiffCommand,

@@ -1,13 +1,17 @@
 import { packageVersion } from '../server/package-version.js';
 import { AccessApi } from './access-api.js';
+import { AdvisoriesApi } from './advisories-api.js';
+import { AlertsApi } from './alerts-api.js';
 import type { WhoAmI } from './access-types.js';
 import { BlobsApi } from './blobs-api.js';
 import { GovernanceApi } from './governance-api.js';
 import { HistoryApi } from './history-api.js';
 import { LedgerApi } from './ledger-api.js';
+import { LineageApi } from './lineage-api.js';
 import { ModelsApi } from './models-api.js';
 import { NamespacesApi } from './namespaces-api.js';
 import { type RetryPolicy, defaultRetryPolicy } from './retry-policy.js';
+import { RiskApi } from './risk-api.js';
 import { TokensApi } from './tokens-api.js';
 import { type CallOptions, Transport } from './transport.js';
 import { VersionsApi } from './versions-api.js';
@@ -52,6 +56,14 @@ export class ModelKeepClient {
   readonly access: AccessApi;
   /** Attestations, promotion gates and approvals, environments and deployments, quarantine and change requests. */
   readonly governance: GovernanceApi;
+  /** The lineage graph: what versions were trained on and run with, why one node depends on another, the blast radius of a dataset or library. */
+  readonly lineage: LineageApi;
+  /** Vulnerability advisories (OSV), deprecated libraries, and a version's dependency findings. */
+  readonly advisories: AdvisoriesApi;
+  /** Risk scores and their rubric, the license policy, record health, the portfolio summary and incidents. */
+  readonly risk: RiskApi;
+  /** Webhooks and alert events (by page or as a live stream). */
+  readonly alerts: AlertsApi;
   readonly #http: Transport;
 
   constructor(options: ModelKeepClientOptions) {
@@ -80,6 +92,10 @@ export class ModelKeepClient {
     this.tokens = new TokensApi(this.#http);
     this.access = new AccessApi(this.#http);
     this.governance = new GovernanceApi(this.#http);
+    this.lineage = new LineageApi(this.#http);
+    this.advisories = new AdvisoriesApi(this.#http);
+    this.risk = new RiskApi(this.#http);
+    this.alerts = new AlertsApi(this.#http);
   }
 
   /** The server's base URL, without a trailing slash. */
