@@ -33,5 +33,6 @@ export function blastRadius(graph: LineageGraph, start: string, options: BlastRa
     const urn = graph.urnOf(id);
     return { urn, model: modelOfVersionUrn(urn)!, stage: graph.stageName(id), environments: graph.environmentsOf(id), path: walked.pathTo(entry) };
   });
+  walked.release();
   return { root: start, affected, total, truncated: total > affected.length };
 }

@@ -95,6 +95,11 @@ export class Adjacency {
         if (((1 << type) & mask) !== 0) visit(targets[i]!, type);
       }
     }
+    this.forEachExtra(node, mask, visit);
+  }
+
+  /** The overflow half of `forEach`, for walks that read the CSR arrays themselves. */
+  forEachExtra(node: number, mask: number, visit: (target: number, type: number) => void): void {
     if (this.extra.size === 0) return;
     const extra = this.extra.get(node);
     if (extra === undefined) return;
@@ -276,9 +281,18 @@ export class LineageGraph {
     const graph = new LineageGraph();
     for (const node of nodes) graph.setNode(node.urn, node);
     const list = new EdgeList(Array.isArray(edges) ? edges.length : 1 << 16);
-    for (const edge of edges) {
-      const [up, down, type] = graph.orient(edge.from, edge.type, edge.to, true)!;
-      list.push(up, down, type);
+    // Tables list a node's edges together, so the last `from` saves most of one of the two lookups.
+    let lastFrom: string | undefined;
+    let lastFromId = -1;
+    for (const { from, type, to } of edges) {
+      const code = typeCode(type);
+      if (from !== lastFrom) {
+        lastFromId = graph.ids.get(from) ?? graph.intern(from);
+        lastFrom = from;
+      }
+      const toId = graph.ids.get(to) ?? graph.intern(to);
+      if (type === 'deployedTo') list.push(lastFromId, toId, code);
+      else list.push(toId, lastFromId, code);
     }
     graph.install(list);
     return graph;
@@ -519,10 +533,15 @@ export class LineageGraph {
   /** [upstream id, downstream id, type code]; only `deployedTo` points downstream. Null if `create` is off and an end is unknown. */
   private orient(from: string, type: string, to: string, create: boolean): [number, number, number] | null {
     const code = typeCode(type);
-    // Both ends checked before either is created, so a refused edge leaves no stray node behind.
-    if (create) for (const urn of [from, to]) if (!this.ids.has(urn) && kindOfUrn(urn) === null) throw invalidUrn(urn);
-    const f = create ? this.intern(from) : this.ids.get(from);
-    const t = create ? this.intern(to) : this.ids.get(to);
+    let f = this.ids.get(from);
+    let t = this.ids.get(to);
+    if (create) {
+      // Both ends checked before either is created, so a refused edge leaves no stray node behind.
+      if (f === undefined && kindOfUrn(from) === null) throw invalidUrn(from);
+      if (t === undefined && kindOfUrn(to) === null) throw invalidUrn(to);
+      f ??= this.intern(from);
+      t ??= this.intern(to);
+    }
     if (f === undefined || t === undefined) return null;
     return type === 'deployedTo' ? [f, t, code] : [t, f, code];
   }

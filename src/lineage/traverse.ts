@@ -70,7 +70,10 @@ export function visibleStarts(graph: LineageGraph, urn: string, hidden: HiddenTe
  * `nodes[i]` at `depths[i]` from entry `parents[i]` (-1 for a start) over an
  * edge of type `types[i]`, walking `dirs[i]` (DOWN or UP). Starts are entered
  * in both directions for a `both` walk, so entries come out in depth order
- * across the two.
+ * across the two. The arrays (and the per-node `seen` marks) are reused by
+ * the graph's next walk once `release` is called: a popular library's walk
+ * fills megabytes, and allocating them per query would keep the collector
+ * sweeping the million-string heap.
  */
 export class Walk {
   nodes: Int32Array;
@@ -78,6 +81,7 @@ export class Walk {
   depths: Int32Array;
   types: Uint8Array;
   dirs: Uint8Array;
+  seen: Uint8Array;
   length = 0;
 
   constructor(private readonly graph: LineageGraph, capacity: number) {
@@ -86,6 +90,23 @@ export class Walk {
     this.depths = new Int32Array(capacity);
     this.types = new Uint8Array(capacity);
     this.dirs = new Uint8Array(capacity);
+    this.seen = new Uint8Array(graph.nodeCount);
+  }
+
+  /** A walk's arrays, the spare ones if no other walk holds them. */
+  static take(graph: LineageGraph): Walk {
+    const walk = spare.get(graph);
+    if (walk === undefined) return new Walk(graph, 1024);
+    spare.delete(graph);
+    walk.length = 0;
+    if (walk.seen.length < graph.nodeCount) walk.seen = new Uint8Array(graph.nodeCount + (graph.nodeCount >>> 4));
+    else walk.seen.fill(0);
+    return walk;
+  }
+
+  /** Hands the arrays back for the next walk; this walk's entries must not be read after. */
+  release(): void {
+    if (!spare.has(this.graph)) spare.set(this.graph, this);
   }
 
   push(node: number, parent: number, depth: number, type: number, dir: number): number {
@@ -131,6 +152,8 @@ export class Walk {
   }
 }
 
+const spare = new WeakMap<LineageGraph, Walk>();
+
 export interface WalkOptions {
   readonly directions: readonly Direction[];
   readonly edgeMask: number;
@@ -139,16 +162,27 @@ export interface WalkOptions {
 }
 
 /**
- * Walks from `starts` and calls `reached(entry, node, first)` for every node entered
- * beyond the starts; `first` is false when the node was already entered in
- * the other direction. Hidden nodes are never entered, so never walked through.
+ * Walks from `starts` and calls `reached(entry, node, first)` for every node
+ * entered beyond the starts; `first` is false when the node was already
+ * entered in the other direction. Hidden nodes are never entered, so never
+ * walked through. The caller must `release()` the walk when done with it.
  */
 export function walk(graph: LineageGraph, starts: readonly number[], options: WalkOptions, reached: (entry: number, node: number, first: boolean) => void): Walk {
+  const queue = Walk.take(graph);
+  try {
+    fill(graph, queue, starts, options, reached);
+    return queue;
+  } catch (error) {
+    queue.release();
+    throw error;
+  }
+}
+
+function fill(graph: LineageGraph, queue: Walk, starts: readonly number[], options: WalkOptions, reached: (entry: number, node: number, first: boolean) => void): void {
   const { edgeMask, maxDepth, hidden } = options;
-  const dirFlags = options.directions.map((d) => (d === 'upstream' ? UP : DOWN));
-  const seen = new Uint8Array(graph.nodeCount);
-  const queue = new Walk(graph, Math.min(1024, starts.length * dirFlags.length + 16));
-  for (const flag of dirFlags) {
+  const seen = queue.seen;
+  for (const direction of options.directions) {
+    const flag = direction === 'upstream' ? UP : DOWN;
     for (const id of starts) {
       seen[id] = seen[id]! | flag | VISIBILITY_KNOWN;
       queue.push(id, -1, 0, 0, flag);
@@ -174,9 +208,19 @@ export function walk(graph: LineageGraph, starts: readonly number[], options: Wa
     depth = queue.depths[current]! + 1;
     if (depth > maxDepth) continue;
     flag = queue.dirs[current]!;
-    (flag === UP ? up : down).forEach(queue.nodes[current]!, edgeMask, visit);
+    const adjacency = flag === UP ? up : down;
+    const node = queue.nodes[current]!;
+    // The CSR loop is written out here (not adjacency.forEach): this is the hot path of every query.
+    if (node < adjacency.baseNodes) {
+      const { offsets, targets, types } = adjacency;
+      const end = offsets[node + 1]!;
+      for (let i = offsets[node]!; i < end; i += 1) {
+        const type = types[i]!;
+        if (((1 << type) & edgeMask) !== 0) visit(targets[i]!, type);
+      }
+    }
+    adjacency.forEachExtra(node, edgeMask, visit);
   }
-  return queue;
 }
 
 /** BFS up, down or both from a node (or a model's versions, or a package's library versions). */
@@ -201,6 +245,7 @@ export function traverse(graph: LineageGraph, start: string, options: TraverseOp
     if (kept.length < options.limit) kept.push(entry);
   });
   const nodes = kept.map((entry): TraversedNode => describeEntry(graph, walked, entry));
+  walked.release();
   return { root: start, starts: starts.map((id) => graph.urnOf(id)), nodes, total, truncated: total > nodes.length };
 }
 

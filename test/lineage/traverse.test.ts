@@ -147,6 +147,19 @@ describe('walking the lineage graph', () => {
     expect(depths(onlyNew.nodes)).toEqual({ [u.scorer2]: 1 });
   });
 
+  it('keeps a walk whole when a visibility callback queries the same graph in the middle of it', () => {
+    const nested = (urn: string) => graph.traverse(urn, { ...down, direction: 'upstream', depth: 1 }) !== null;
+    const result = graph.traverse(u.numpy, { ...down, visible: nested })!;
+    expect(result.total).toBe(7);
+    expect(graph.traverse(u.numpy, down)!.total).toBe(7);
+  });
+
+  it('answers the same on repeated queries, which reuse the walk arrays', () => {
+    const first = graph.traverse(u.scorer, { ...down, direction: 'both' });
+    graph.traverse(u.numpy, { ...down, edgeTypes: ['dependsOn'] });
+    expect(graph.traverse(u.scorer, { ...down, direction: 'both' })).toEqual(first);
+  });
+
   it('counts every match past the limit and says it truncated', () => {
     const result = graph.traverse(u.numpy, { ...down, limit: 3 })!;
     expect(result.nodes).toHaveLength(3);
