@@ -271,7 +271,7 @@ function benchIncremental(graph: LineageGraph, popularPackage: string, count: nu
   };
 }
 
-export async function benchLineage({ quick }: { quick: boolean }): Promise<Record<string, unknown>> {
+export async function benchLineage({ quick, note }: { quick: boolean; note?: (text: string) => void }): Promise<Record<string, unknown>> {
   const shape = quick ? scaled(FULL, 0.05) : FULL;
   const runs = 200;
   const warmup = quick ? 10 : 20;
@@ -288,6 +288,7 @@ export async function benchLineage({ quick }: { quick: boolean }): Promise<Recor
   collectGarbage();
   const graphBytes = heapAndExternal() - before;
   const { nodes, edges } = graph.size();
+  note?.(`lineage: ${nodes} nodes, ${edges} edges built in ${round(buildMs / 1000, 1)} s, ${round(graphBytes / edges, 1)} bytes per edge`);
 
   const readable = new Set(Array.from({ length: shape.namespaces - 5 }, (_, i) => `team-${i}`));
   const visible = (urn: string): boolean => {
@@ -303,6 +304,7 @@ export async function benchLineage({ quick }: { quick: boolean }): Promise<Recor
   const shortestWhy = graph.whyPaths(productionModel, popularPackage, { maxPaths: 1, maxDepth: 10 })?.[0];
   const oneHopUp = measure(runs, warmup, () => graph.traverse(sampleVersion, { direction: 'upstream', depth: 1, limit: 100 }), total);
   const oneHopDown = measure(runs, warmup, () => graph.traverse(popularPackage, { direction: 'downstream', depth: 1, limit: 100 }), total);
+  note?.(`lineage: downstream of ${popularPackage} p50 ${downstream.p50Ms} ms, p99 ${downstream.p99Ms} ms (target ${TARGETS.downstreamP99Ms}), ${downstream.reached} nodes`);
   const incremental = benchIncremental(graph, popularPackage, quick ? 10_000 : 50_000);
 
   return {

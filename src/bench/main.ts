@@ -14,6 +14,7 @@ import { SEARCH_QUERIES, benchReads } from './read-bench.js';
 import { benchRegistrations } from './registration-bench.js';
 import { benchAuthorization } from './authorization-bench.js';
 import { benchGates } from './gate-bench.js';
+import { benchLineage } from './lineage-bench.js';
 
 /*
  * ModelKeep's performance figures on this machine, as one JSON document on
@@ -101,6 +102,9 @@ async function run(): Promise<Record<string, unknown>> {
       stop: stopNodeChild,
       note,
     });
+    // In this process, after the server has stopped, so the walks have the CPUs to themselves.
+    note(`lineage: building a ${quick ? '50k-node' : '1M-node / 5M-edge'} graph in process`);
+    const lineage = await benchLineage({ quick, note });
 
     const searchP99Ms = Math.max(...SEARCH_QUERIES.map((q) => reads[q].latency.p99Ms));
     const measured = {
@@ -125,6 +129,7 @@ async function run(): Promise<Record<string, unknown>> {
       gates,
       blobIngest: ingest,
       ledger,
+      lineage,
       serverMemory: { pid: server.pid, atStart: memoryAtStart, afterRegistrations: memoryAfterRegistrations, afterLoadAndReads: memoryAfterLoadAndReads, atEnd: memoryAtEnd },
       targets: TARGETS,
       measured,
