@@ -123,6 +123,46 @@ async function bindingIn(world: AccessWorld, ns: 'alpha' | 'beta'): Promise<stri
   return (await admin(world, 'POST', '/api/v1/bindings', { principal: `user:${world.unique('revokee')}`, role: 'viewer', namespace: ns, reason: 'to be revoked' })).id as string;
 }
 
+/**
+ * A blob that only a version of `${ns}/restricted` holds, a model the
+ * built-in rubric files as critical (whose tier restricts its artifacts):
+ * every risk dimension declared high, a critical advisory against a library
+ * it depends on, a critical incident open. Built once per world and
+ * namespace: reading the blob uses nothing up.
+ */
+const restrictedBlobs = new WeakMap<AccessWorld, Partial<Record<'alpha' | 'beta', Promise<Blob>>>>();
+
+function restrictedBlobIn(world: AccessWorld, ns: 'alpha' | 'beta'): Promise<Blob> {
+  const built = restrictedBlobs.get(world) ?? {};
+  restrictedBlobs.set(world, built);
+  return (built[ns] ??= buildRestrictedBlob(world, ns));
+}
+
+async function buildRestrictedBlob(world: AccessWorld, ns: 'alpha' | 'beta'): Promise<Blob> {
+  const model = 'restricted';
+  const library = `modelkeep-probe-${ns}-restricted`;
+  const blob = await uploadBlob(world.registry, world.unique(`${ns} restricted weights`));
+  await admin(world, 'POST', '/api/v1/models', { namespace: ns, name: model, riskProfile: { sensitivity: 'high', regulatoryImpact: 'high', customerExposure: 'high' } });
+  await admin(world, 'POST', `/api/v1/models/${ns}/${model}/versions`, { manifest: [manifestEntry(blob)], environment: { libraries: [`pkg:pypi/${library}@1.0.0`] } });
+  const advisory = {
+    id: `MK-PROBE-${ns.toUpperCase()}-0001`,
+    modified: '2024-05-01T00:00:00Z',
+    summary: 'Made up: remote code execution (for the access tests)',
+    database_specific: { severity: 'CRITICAL' },
+    affected: [{ package: { ecosystem: 'PyPI', name: library }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '2.0.0' }] }] }],
+  };
+  await admin(world, 'POST', '/api/v1/advisories', { advisories: [advisory] });
+  await admin(world, 'POST', `/api/v1/models/${ns}/${model}/incidents`, { kind: 'incident', severity: 'critical', summary: 'leaked customer data in its answers' });
+  await admin(world, 'POST', '/api/v1/risk/rescore', { models: [`${ns}/${model}`] });
+  const risk = await admin(world, 'GET', `/api/v1/models/${ns}/${model}/risk`);
+  if (risk.actions?.restrictArtifacts !== true) throw new Error(`expected ${ns}/${model} filed as a tier that restricts artifacts, got ${JSON.stringify({ score: risk.score, tier: risk.tier, actions: risk.actions })}`);
+  return blob;
+}
+
+async function incidentIn(world: AccessWorld, ns: 'alpha' | 'beta'): Promise<string> {
+  return (await admin(world, 'POST', `/api/v1/models/${ns}/${MODEL}/incidents`, { kind: 'drift', severity: 'low', summary: 'inputs drifted' })).id as string;
+}
+
 const catalogProbes = (ns: 'alpha' | 'beta'): Probe[] => [
   { action: 'catalog.read', kind: 'Namespace', target: `namespace ${ns}`, place: ns, hidden: true, request: () => ({ method: 'GET', path: `/api/v1/namespaces/${ns}` }) },
   { action: 'catalog.read', kind: 'Model', target: `${ns}'s model`, place: ns, hidden: true, request: () => ({ method: 'GET', path: `/api/v1/models/${ns}/${MODEL}` }) },
@@ -317,6 +357,56 @@ const governanceProbes = (ns: 'alpha' | 'beta'): Probe[] => [
   },
 ];
 
+/*
+ * Lineage, incidents and restricted artifacts: decided in a namespace.
+ * Incidents are low-severity drift on the shared model: with every other
+ * signal the probes leave alone, they cannot lift it out of the medium tier
+ * (no extra approvals, nothing restricted) whatever order the cases run in.
+ */
+const riskProbes = (ns: 'alpha' | 'beta'): Probe[] => [
+  {
+    action: 'lineage.record',
+    kind: 'Namespace',
+    target: `a dataset in ${ns}`,
+    place: ns,
+    hidden: true,
+    request: (w) => ({ method: 'PUT', path: '/api/v1/lineage-nodes', body: { urn: `mk:dataset:${ns}/${w.unique('dataset')}`, attributes: { sensitivity: 'low', pii: false } } }),
+  },
+  {
+    action: 'lineage.record',
+    kind: 'Namespace',
+    target: `a new edge from a dataset in ${ns}`,
+    place: ns,
+    hidden: true,
+    request: (w) => ({ method: 'POST', path: '/api/v1/lineage-edges', body: { from: `mk:dataset:${ns}/${w.unique('derived')}`, type: 'derivedFrom', to: `mk:dataset:${ns}/raw` } }),
+  },
+  {
+    action: 'incident.report',
+    kind: 'Model',
+    target: `${ns}'s model`,
+    place: ns,
+    hidden: true,
+    request: () => ({ method: 'POST', path: `/api/v1/models/${ns}/${MODEL}/incidents`, body: { kind: 'drift', severity: 'low', summary: 'inputs drifted' } }),
+  },
+  {
+    action: 'incident.report',
+    kind: 'Model',
+    target: `an open incident in ${ns}`,
+    place: ns,
+    hidden: true,
+    request: async (w) => ({ method: 'POST', path: `/api/v1/incidents/${await incidentIn(w, ns)}/resolve`, body: { resolution: 'retrained on recent data' } }),
+  },
+  {
+    // The download picks blob.read_restricted when every live version holding the blob is of a model whose tier restricts artifacts (src/http/resources.ts).
+    action: 'blob.read_restricted',
+    kind: 'Blob',
+    target: `${ns}'s blob that only a critical-tier model holds`,
+    place: ns,
+    hidden: true,
+    request: async (w) => ({ method: 'GET', path: `/api/v1/blobs/${(await restrictedBlobIn(w, ns)).digest}` }),
+  },
+];
+
 const registryProbes: Probe[] = [
   { action: 'self.read', kind: 'Registry', target: 'its own identity', place: 'anywhere', request: () => ({ method: 'GET', path: '/api/v1/whoami' }) },
   { action: 'catalog.read', kind: 'Registry', target: 'a model search', place: 'anywhere', request: () => ({ method: 'GET', path: '/api/v1/models?namespace=alpha' }) },
@@ -386,10 +476,37 @@ const registryProbes: Probe[] = [
     place: 'registry',
     request: (w) => ({ method: 'POST', path: '/api/v1/environments', body: { name: w.unique('env'), requiredStage: 'production' } }),
   },
+  {
+    // Libraries are shared by every namespace: any grant of the action counts.
+    action: 'lineage.record',
+    kind: 'Registry',
+    target: 'a library',
+    place: 'anywhere',
+    request: (w) => ({ method: 'PUT', path: '/api/v1/lineage-nodes', body: { urn: `mk:library:pkg:pypi/${w.unique('lib')}@1.0.0`, attributes: { license: 'MIT' } } }),
+  },
+  {
+    // A package no model depends on: nothing is rescored.
+    action: 'vulnerability.manage',
+    kind: 'Registry',
+    target: 'a library deprecation',
+    place: 'registry',
+    request: (w) => ({ method: 'POST', path: '/api/v1/library-deprecations', body: { purl: `pkg:pypi/${w.unique('old-lib')}`, reason: 'unmaintained' } }),
+  },
+  { action: 'risk.manage', kind: 'Registry', target: 'a rescore', place: 'registry', request: () => ({ method: 'POST', path: '/api/v1/risk/rescore', body: { models: [`alpha/${MODEL}`] } }) },
+  { action: 'webhook.manage', kind: 'Registry', target: 'the webhooks', place: 'registry', request: () => ({ method: 'GET', path: '/api/v1/webhooks' }) },
+  { action: 'event.read', kind: 'Registry', target: 'the alert events', place: 'registry', request: () => ({ method: 'GET', path: '/api/v1/events?limit=1' }) },
 ];
 
 /** Every probe: each action that has a route, on each kind of resource it is done to, in alpha, in beta and registry-wide. */
-export const probes: readonly Probe[] = [...catalogProbes('alpha'), ...catalogProbes('beta'), ...governanceProbes('alpha'), ...governanceProbes('beta'), ...registryProbes];
+export const probes: readonly Probe[] = [
+  ...catalogProbes('alpha'),
+  ...catalogProbes('beta'),
+  ...governanceProbes('alpha'),
+  ...governanceProbes('beta'),
+  ...riskProbes('alpha'),
+  ...riskProbes('beta'),
+  ...registryProbes,
+];
 
 /** The actions some probe sends over HTTP; the others are decided by calling the authorizer directly. */
 export const probedActions: ReadonlySet<Action> = new Set(probes.map((p) => p.action));

@@ -357,6 +357,9 @@ describe('route inventory: no route ships unprotected', () => {
         authorizer: r.authorizer,
         authenticator: new Authenticator(r.tokens),
         access: r.access,
+        lineage: r.lineage,
+        alerts: r.alerts,
+        rescorer: r.rescorer,
         version: 'test',
       });
     }
