@@ -15,6 +15,7 @@ import { benchRegistrations } from './registration-bench.js';
 import { benchAuthorization } from './authorization-bench.js';
 import { benchGates } from './gate-bench.js';
 import { benchLineage } from './lineage-bench.js';
+import { benchLineageOverHttp } from './lineage-http-bench.js';
 
 /*
  * ModelKeep's performance figures on this machine, as one JSON document on
@@ -86,6 +87,7 @@ async function run(): Promise<Record<string, unknown>> {
     const memoryAfterLoadAndReads = await processMemory(server.pid);
     const authorization = await benchAuthorization(client, (token) => new HttpClient(url, token, 4), shape, quick, note);
     const gates = await benchGates(client, shape, quick, note);
+    const lineageOverHttp = await benchLineageOverHttp(client, quick, note);
     const ingest = await benchIngest(client, scratch, settings.blobBytes, note);
     const memoryAtEnd = await processMemory(server.pid);
     client.close();
@@ -129,7 +131,7 @@ async function run(): Promise<Record<string, unknown>> {
       gates,
       blobIngest: ingest,
       ledger,
-      lineage,
+      lineage: { ...lineage, overHttp: lineageOverHttp },
       serverMemory: { pid: server.pid, atStart: memoryAtStart, afterRegistrations: memoryAfterRegistrations, afterLoadAndReads: memoryAfterLoadAndReads, atEnd: memoryAtEnd },
       targets: TARGETS,
       measured,
