@@ -64,14 +64,22 @@ export class AlertsApi {
 
   /**
    * Events as they happen, over server-sent events, until `signal` aborts (the iteration then rejects with the
-   * signal's reason) or the loop breaks. With `after`, the events after that position are replayed first. When the
-   * server ends the stream (a restart, or a consumer that fell behind) it reconnects and resumes after the last
-   * event received, so nothing is lost or repeated.
+   * signal's reason) or the loop breaks. With `after`, the events after that position come first (`-1`: every
+   * event so far). When the server ends the stream (a restart, or a consumer that fell behind) it reconnects and
+   * resumes after the last event received, so nothing is lost or repeated.
    * @throws ModelKeepApiError `forbidden` without `event.read`, `unavailable` when the server cannot be reached
    */
   async *stream(options: EventStreamOptions = {}): AsyncGenerator<AlertEvent> {
     const { after, type, ...call } = options;
     let last = after;
+    // Last-Event-ID names an event, so "from the beginning" is caught up by pages first.
+    while (last !== undefined && last < 0) {
+      const page = await this.events({ after: last, limit: 1000 }, call);
+      for (const event of page.items) if (type === undefined || event.type === type) yield event;
+      // No event at all yet: live ones only from here (one committed in the instant before the stream opens is missed).
+      if (page.items.length === 0) last = undefined;
+      else last = page.next;
+    }
     for (let connection = 0; ; connection++) {
       if (connection > 0) await delay(RECONNECT_DELAY_MS, call.signal);
       const body = await this.http.exchange(

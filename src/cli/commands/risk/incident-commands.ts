@@ -6,7 +6,14 @@ import { contextOf } from '../../context.js';
 import { formatTime, plural } from '../../format.js';
 import { withExamples } from '../../help-text.js';
 import { withNextSteps } from '../../next-step.js';
-import { modelRefArg, positiveInteger, reasonArg } from '../../option-parsers.js';
+import { modelRefArg, reasonArg, versionRefArg } from '../../option-parsers.js';
+
+/** `fraud/scorer`, or `fraud/scorer@3` for one version. */
+function modelOrVersionArg(text: string): { model: ModelRef; version?: number } {
+  if (!text.includes('@')) return { model: modelRefArg(text) };
+  const ref = versionRefArg(text);
+  return { model: { namespace: ref.namespace, name: ref.model }, version: ref.number };
+}
 
 const modelNotFound = { not_found: '`modelkeep model list` shows the models, `modelkeep version list NS/NAME` their versions.' };
 
@@ -44,22 +51,21 @@ export function registerIncidentCommands(program: Command): void {
   withExamples(
     incident
       .command('open')
-      .description('open an incident or a drift alert on a model (or one of its versions)')
-      .argument('<model>', 'namespace/name', modelRefArg)
+      .description('open an incident or a drift alert on a model, or on one of its versions')
+      .argument('<target>', 'namespace/name, or namespace/name@number for one version (a --version option would clash with the global --version)', modelOrVersionArg)
       .addOption(new Option('--kind <kind>', 'incident or drift (required)').choices(['incident', 'drift']).makeOptionMandatory())
       .addOption(new Option('--severity <severity>', 'how bad (required)').choices(['low', 'medium', 'high', 'critical']).makeOptionMandatory())
       .requiredOption('--summary <text>', 'what happened (required)')
-      .option('--version <n>', 'the version it concerns', positiveInteger)
-      .action(async (ref: ModelRef, flags: { kind: IncidentKind; severity: IncidentSeverity; summary: string; version?: number }, command: Command) => {
+      .action(async (target: { model: ModelRef; version?: number }, flags: { kind: IncidentKind; severity: IncidentSeverity; summary: string }, command: Command) => {
         const ctx = contextOf(command);
         const client = await ctx.client();
         const opened = await withNextSteps(modelNotFound, () =>
-          client.risk.openIncident(ref, { kind: flags.kind, severity: flags.severity, summary: flags.summary, ...(flags.version === undefined ? {} : { version: flags.version }) }),
+          client.risk.openIncident(target.model, { kind: flags.kind, severity: flags.severity, summary: flags.summary, ...(target.version === undefined ? {} : { version: target.version }) }),
         );
-        const target = flags.version === undefined ? formatModelRef(ref) : `${formatModelRef(ref)}@${flags.version}`;
-        ctx.out.result(opened, (o) => ctx.out.line(`Opened ${o.kind} ${o.id} (${o.severity}) on ${target}; resolve it with \`modelkeep incident resolve ${o.id} --resolution TEXT\`.`));
+        const label = `${formatModelRef(target.model)}${target.version === undefined ? '' : `@${target.version}`}`;
+        ctx.out.result(opened, (o) => ctx.out.line(`Opened ${o.kind} ${o.id} (${o.severity}) on ${label}; resolve it with \`modelkeep incident resolve ${o.id} --resolution TEXT\`.`));
       }),
-    'modelkeep incident open fraud/scorer --kind incident --severity critical --summary "approves every transaction above 10k" --version 3',
+    'modelkeep incident open fraud/scorer@3 --kind incident --severity critical --summary "approves every transaction above 10k"',
     'modelkeep incident open fraud/scorer --kind drift --severity medium --summary "PSI 0.18 on merchant category"',
   );
 
