@@ -1,5 +1,6 @@
 import type { VersionMetadata } from '../catalog/schemas.js';
 import type { EdgeType } from './graph-types.js';
+import { canonicalPurl } from './canonical-purl.js';
 import { libraryUrn } from './lineage-urns.js';
 
 export interface EdgeSentence {
@@ -31,7 +32,7 @@ export function derivedEdges(version: string, namespace: string, metadata: Versi
     if (!edges.some((e) => e.from === from && e.type === type && e.to === to)) edges.push({ from, type, to });
   };
   for (const dataset of metadata.datasets ?? []) add(version, 'trainedOn', dataset.urn);
-  for (const purl of metadata.environment?.libraries ?? []) add(version, 'dependsOn', libraryUrn(purl));
+  for (const purl of metadata.environment?.libraries ?? []) add(version, 'dependsOn', libraryUrn(canonicalPurl(purl)));
   if (metadata.environment?.image !== undefined) add(version, 'uses', imageUrn(metadata.environment.image));
   for (const featureSet of metadata.featureSets ?? []) add(version, 'uses', featureSet);
   for (const service of metadata.services ?? []) add(version, 'uses', service);

@@ -1,4 +1,5 @@
 import type { LedgerEntry } from '../../ledger/entry.js';
+import { canonicalPurl } from '../../lineage/canonical-purl.js';
 import { libraryUrn, packageOfLibraryUrn } from '../../lineage/lineage-urns.js';
 import type { Advisory } from '../../vulnerabilities/advisory.js';
 import type { AdvisoryImported, LibraryDeprecated } from '../../vulnerabilities/entry-payloads.js';
@@ -16,7 +17,10 @@ import { enqueueAlert } from './enqueue-alert.js';
 /** Adds libraries not seen before, and matches them against the advisories already imported for their package. */
 export async function recordLibraries(tx: Db, entry: LedgerEntry, purls: readonly string[]): Promise<void> {
   if (purls.length === 0) return;
-  const wanted = purls.map((purl) => ({ urn: libraryUrn(purl), purl }));
+  const wanted = purls.map((given) => {
+    const purl = canonicalPurl(given);
+    return { urn: libraryUrn(purl), purl };
+  });
   const known = new Set(
     (await tx.selectFrom('libraries').select('urn').where('urn', 'in', wanted.map((w) => w.urn)).execute()).map((r) => r.urn),
   );

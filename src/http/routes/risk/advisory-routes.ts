@@ -3,6 +3,7 @@ import { RegistryError, notFound } from '../../../errors/registry-error.js';
 import { versionUrn } from '../../../catalog/urns.js';
 import { evaluateLicense } from '../../../licenses/evaluate-license.js';
 import { libraryUrn, packageOfLibraryUrn } from '../../../lineage/lineage-urns.js';
+import { canonicalPurl } from '../../../lineage/canonical-purl.js';
 import { licenseFactsOf } from '../../../store/queries/gather-risk-facts.js';
 import { currentLicensePolicy } from '../../../store/queries/find-risk.js';
 import type { Advisory } from '../../../vulnerabilities/advisory.js';
@@ -73,8 +74,9 @@ export function advisoryRoutes(app: App, deps: RouteDeps): void {
     },
     async (request, reply) => {
       const body = request.body as { purl: string; reason: string; replacement?: string };
-      libraryUrn(body.purl);
-      const outcome = await writer.write({ ...writeContext(request, 200), reason: body.reason }, 'deprecateLibrary', { target: body.purl, reason: body.reason, replacement: body.replacement ?? null });
+      const target = canonicalPurl(body.purl);
+      libraryUrn(target);
+      const outcome = await writer.write({ ...writeContext(request, 200), reason: body.reason }, 'deprecateLibrary', { target, reason: body.reason, replacement: body.replacement === undefined ? null : canonicalPurl(body.replacement) });
       return sendWrite(reply, outcome, 200);
     },
   );

@@ -5,6 +5,7 @@ import { RegistryError, notFound } from '../../../errors/registry-error.js';
 import { declarableKinds } from '../../../lineage/lineage-commands.js';
 import { edgeTypes, nodeKinds, type EdgeType, type NodeKind } from '../../../lineage/graph-types.js';
 import { kindOfUrn, namespaceOfUrn } from '../../../lineage/lineage-urns.js';
+import { canonicalUrn } from '../../../lineage/canonical-purl.js';
 import type { Visible } from '../../../lineage/graph-types.js';
 import type { App, ResourceOf, RouteDeps } from '../../app-types.js';
 import { readableNamespaces } from '../../readable-namespaces.js';
@@ -106,7 +107,7 @@ export function lineageRoutes(app: App, deps: RouteDeps): void {
       },
     },
     async (request) => {
-      const urn = (request.params as { '*': string })['*'];
+      const urn = canonicalUrn((request.params as { '*': string })['*']);
       checkedUrn(urn);
       const q = request.query as { direction?: 'upstream' | 'downstream' | 'both'; depth?: number; kind?: string; edgeType?: string; stage?: string; environment?: string; limit?: number };
       const visible = visibleTo(request, deps);
@@ -143,7 +144,8 @@ export function lineageRoutes(app: App, deps: RouteDeps): void {
       },
     },
     async (request) => {
-      const q = request.query as { from: string; to: string; maxPaths?: number; maxDepth?: number };
+      const given = request.query as { from: string; to: string; maxPaths?: number; maxDepth?: number };
+      const q = { ...given, from: canonicalUrn(given.from), to: canonicalUrn(given.to) };
       checkedUrn(q.from);
       checkedUrn(q.to);
       const visible = visibleTo(request, deps);
@@ -175,7 +177,8 @@ export function lineageRoutes(app: App, deps: RouteDeps): void {
       },
     },
     async (request) => {
-      const q = request.query as { urn: string; stage?: string; environment?: string; limit?: number };
+      const given = request.query as { urn: string; stage?: string; environment?: string; limit?: number };
+      const q = { ...given, urn: canonicalUrn(given.urn) };
       checkedUrn(q.urn);
       const visible = visibleTo(request, deps);
       visibleStart(q.urn, visible);
@@ -194,7 +197,8 @@ export function lineageRoutes(app: App, deps: RouteDeps): void {
       schema: { tags, summary: 'Describe a dataset (sensitivity, PII, license, usage terms, owner), feature set, pipeline, run, library, image or service; recording it again replaces the description', body: NodeBody },
     },
     async (request, reply) => {
-      const body = request.body as { urn: string; attributes: Record<string, unknown>; reason?: string };
+      const given = request.body as { urn: string; attributes: Record<string, unknown>; reason?: string };
+      const body = { ...given, urn: canonicalUrn(given.urn) };
       const kind = checkedUrn(body.urn);
       if (!(declarableKinds as readonly string[]).includes(kind)) {
         throw new RegistryError('invalid_request', `A ${kind} is described by the catalog, not here; describe ${declarableKinds.join(', ')} nodes`);
@@ -208,7 +212,7 @@ export function lineageRoutes(app: App, deps: RouteDeps): void {
     '/api/v1/lineage-nodes',
     { config: { guard: { action: 'catalog.read' } }, schema: { tags, summary: 'One node: its description and its edges in the tables (derived and declared)', querystring: Type.Object({ urn: Urn }, { additionalProperties: false }) } },
     async (request) => {
-      const { urn } = request.query as { urn: string };
+      const urn = canonicalUrn((request.query as { urn: string }).urn);
       const kind = checkedUrn(urn);
       visibleStart(urn, visibleTo(request, deps));
       const db = deps.store.db;
@@ -234,7 +238,8 @@ export function lineageRoutes(app: App, deps: RouteDeps): void {
     '/api/v1/lineage-edges',
     { config: { guard: { action: 'lineage.record', resource: edgeSource } }, schema: { tags, summary: "Declare an edge a version's record does not say (`from` `type` `to`, e.g. a version `uses` a feature set)", body: EdgeBody } },
     async (request, reply) => {
-      const body = request.body as { from: string; type: EdgeType; to: string; reason?: string };
+      const given = request.body as { from: string; type: EdgeType; to: string; reason?: string };
+      const body = { ...given, from: canonicalUrn(given.from), to: canonicalUrn(given.to) };
       checkedUrn(body.from);
       checkedUrn(body.to);
       const outcome = await writer.write({ ...writeContext(request, 201), reason: body.reason }, 'addLineageEdge', body);
@@ -246,7 +251,8 @@ export function lineageRoutes(app: App, deps: RouteDeps): void {
     '/api/v1/lineage-edges',
     { config: { guard: { action: 'lineage.record', resource: edgeSource } }, schema: { tags, summary: 'Remove a declared edge (a derived one changes with the record it comes from)', body: EdgeBody } },
     async (request, reply) => {
-      const body = request.body as { from: string; type: EdgeType; to: string; reason?: string };
+      const given = request.body as { from: string; type: EdgeType; to: string; reason?: string };
+      const body = { ...given, from: canonicalUrn(given.from), to: canonicalUrn(given.to) };
       checkedUrn(body.from);
       checkedUrn(body.to);
       const outcome = await writer.write({ ...writeContext(request, 200), reason: body.reason }, 'removeLineageEdge', body);
