@@ -225,17 +225,26 @@ function* edgeRecords(synthetic: Synthetic): Iterable<Edge> {
   for (let i = 0; i < edges.length; i += 1) yield { from: urns[edges.from[i]!]!, type: edgeTypes[edges.type[i]!]!, to: urns[edges.to[i]!]! };
 }
 
-/** A full collection, so memory figures are what the graph keeps and not garbage waiting. */
-function collectGarbage(): void {
-  const exposed = (globalThis as { gc?: () => void }).gc;
-  if (exposed !== undefined) return exposed();
-  setFlagsFromString('--expose-gc');
-  (runInNewContext('gc') as () => void)();
+/**
+ * Full collections, so memory figures are what the graph keeps and not
+ * garbage waiting: array buffers are freed by a sweeper after the
+ * collection, so it is given time and a second collection.
+ */
+async function collectGarbage(): Promise<void> {
+  let gc = (globalThis as { gc?: () => void }).gc;
+  if (gc === undefined) {
+    setFlagsFromString('--expose-gc');
+    gc = runInNewContext('gc') as () => void;
+  }
+  for (let round = 0; round < 3; round += 1) {
+    gc();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
-const heapAndExternal = (): number => {
+const heapAndExternal = (): { heap: number; external: number } => {
   const usage = process.memoryUsage();
-  return usage.heapUsed + usage.external;
+  return { heap: usage.heapUsed, external: usage.external };
 };
 
 function measure<T>(runs: number, warmup: number, query: () => T, size: (result: T) => number) {
@@ -275,7 +284,7 @@ export async function benchLineage({ quick, note }: { quick: boolean; note?: (te
   const shape = quick ? scaled(FULL, 0.05) : FULL;
   const runs = 200;
   const warmup = quick ? 10 : 20;
-  collectGarbage();
+  await collectGarbage();
   const before = heapAndExternal();
   let began = performance.now();
   let synthetic: Synthetic | undefined = synthesise(shape);
@@ -285,8 +294,11 @@ export async function benchLineage({ quick, note }: { quick: boolean; note?: (te
   const graph = LineageGraph.build(nodeRecords(synthetic), edgeRecords(synthetic));
   const buildMs = performance.now() - began;
   synthetic = undefined;
-  collectGarbage();
-  const graphBytes = heapAndExternal() - before;
+  await collectGarbage();
+  const after = heapAndExternal();
+  const heapBytes = after.heap - before.heap;
+  const externalBytes = after.external - before.external;
+  const graphBytes = heapBytes + externalBytes;
   const { nodes, edges } = graph.size();
   note?.(`lineage: ${nodes} nodes, ${edges} edges built in ${round(buildMs / 1000, 1)} s, ${round(graphBytes / edges, 1)} bytes per edge`);
 
@@ -314,9 +326,11 @@ export async function benchLineage({ quick, note }: { quick: boolean; note?: (te
       shape,
       generateMs: round(generateMs, 1),
       buildMs: round(buildMs, 1),
+      heapMiB: round(heapBytes / 1024 ** 2, 1),
+      externalMiB: round(externalBytes / 1024 ** 2, 1),
       heapAndExternalMiB: round(graphBytes / 1024 ** 2, 1),
       bytesPerEdge: round(graphBytes / edges, 1),
-      note: 'buildMs: LineageGraph.build over iterables of {urn}/{from,type,to} records (what the server does from lineage_nodes/lineage_edges, less the SQL reads); memory: heapUsed + external after a full GC, minus the same before generating',
+      note: 'buildMs: LineageGraph.build over iterables of {urn}/{from,type,to} records (what the server does from lineage_nodes/lineage_edges, less the SQL reads); memory: heapUsed (URN strings, the URN→id Map, indexes) and external (CSR and attribute typed arrays) after full GCs, minus the same before generating',
     },
     queries: {
       popularPackage,

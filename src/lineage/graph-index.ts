@@ -44,6 +44,18 @@ const typeCode = (type: string): number => {
 const invalidUrn = (urn: string): RegistryError =>
   new RegistryError('invalid_request', `${urn} is not a lineage URN (mk:<kind>:…)`);
 
+/**
+ * A URN built by concatenation is a tree of string pieces in V8 (about three
+ * times the bytes of the flat string), and hashing it for the Map does not
+ * flatten it; the index keeps a URN for the life of the server, so it keeps
+ * a flat copy. Lone surrogates would not survive the round trip: those keep
+ * the original.
+ */
+function flatCopy(urn: string): string {
+  const copy = Buffer.from(urn, 'utf8').toString('utf8');
+  return copy === urn ? copy : urn;
+}
+
 /** Small string tables for attribute values; code 0 is "none". */
 class ValueTable<T> {
   readonly values: (T | null)[] = [null];
@@ -502,8 +514,9 @@ export class LineageGraph {
     const kind = kindOfUrn(urn);
     if (kind === null) throw invalidUrn(urn);
     const id = this.urns.length;
-    this.urns.push(urn);
-    this.ids.set(urn, id);
+    const stored = flatCopy(urn);
+    this.urns.push(stored);
+    this.ids.set(stored, id);
     const size = id + 1;
     this.kinds = grown(this.kinds, size, (n) => new Uint8Array(n));
     this.stages = grown(this.stages, size, (n) => new Uint16Array(n));
