@@ -16,7 +16,7 @@ const paths = commandPaths(buildProgram());
 describe('--help', { timeout: 60_000 }, () => {
   it('covers the whole command tree', () => {
     expect(paths.map((p) => p.join(' '))).toEqual(
-      expect.arrayContaining(['serve', 'init', 'login', 'logout', 'whoami', 'namespace create', 'namespace schema set', 'model create', 'model list', 'model show', 'version push', 'version show', 'version list', 'version publish', 'pull', 'token create', 'token list', 'token rotate', 'token revoke', 'access grant', 'access review', 'access policy set', 'access elevate', 'access approve', 'ledger tail']),
+      expect.arrayContaining(['serve', 'init', 'login', 'logout', 'whoami', 'namespace create', 'namespace schema set', 'model create', 'model list', 'model show', 'version push', 'version show', 'version list', 'version publish', 'pull', 'token create', 'token list', 'token rotate', 'token revoke', 'access grant', 'access review', 'access policy set', 'access elevate', 'access approve', 'ledger tail', 'lineage', 'why', 'impact', 'advisories import', 'library deprecate', 'library deprecations', 'findings', 'risk', 'risk show', 'risk rubric set', 'risk rescore', 'license-policy set', 'health', 'incident open', 'incident resolve', 'incidents', 'webhook add', 'webhook list', 'webhook remove', 'events']),
     );
   });
 
