@@ -103,13 +103,19 @@ function toCel(value: unknown): CelInput | undefined {
     case 'object':
       if (value === null) return null;
       if (value instanceof Date) return value.toISOString();
-      if (Array.isArray(value)) return value.map((item) => toCel(item) ?? null);
-      return Object.fromEntries(
-        Object.entries(value).flatMap(([key, item]) => {
-          const converted = toCel(item);
-          return converted === undefined || converted === null ? [] : [[key, converted]];
-        }),
-      );
+      // Plain loops, not map/flatMap callbacks: a recursive callback inside an Array builtin is the shape that
+      // tripped V8 11.3's deoptimizer (a fatal "unreachable code" in DoComputeBuiltinContinuation) under load.
+      if (Array.isArray(value)) {
+        const items: CelInput[] = [];
+        for (const item of value) items.push(toCel(item) ?? null);
+        return items;
+      }
+      const fields: Record<string, CelInput> = {};
+      for (const key of Object.keys(value)) {
+        const converted = toCel((value as Record<string, unknown>)[key]);
+        if (converted !== undefined && converted !== null) fields[key] = converted;
+      }
+      return fields;
     default:
       return undefined;
   }
