@@ -108,7 +108,8 @@ function synthesise(shape: Shape, seed = 20250601): Synthetic {
   const urns: string[] = [];
   const attributes = new Map<number, NodeRecord>();
   const edges = new EdgeBuffer();
-  const add = (urn: string): number => urns.push(urn) - 1;
+  // Flat strings, as rows read from SQLite are: a template literal's result is a tree of pieces.
+  const add = (urn: string): number => urns.push(Buffer.from(urn, 'latin1').toString('latin1')) - 1;
   const range = (count: number, urn: (i: number) => string): number => {
     const first = urns.length;
     for (let i = 0; i < count; i += 1) add(urn(i));

@@ -34,6 +34,16 @@ describe('the lineage index', () => {
     expect(graph.size()).toEqual({ nodes: 0, edges: 0 });
   });
 
+  it('finds nodes by URNs however they were built: concatenated, or with characters a UTF-8 copy would change', () => {
+    const graph = new LineageGraph();
+    const odd = 'mk:library:pkg:npm/x\uD800y@1.0.0';
+    const ns = 'fraud';
+    graph.addEdge(`mk:version:${ns}/${'scorer'}@${1}`, 'dependsOn', odd);
+    expect(graph.hasNode(u.scorer1)).toBe(true);
+    expect(graph.node(odd)?.urn).toBe(odd);
+    expect(graph.traverse(odd, { direction: 'downstream', depth: 1, limit: 10 })!.nodes.map((n) => n.urn)).toEqual([u.scorer1]);
+  });
+
   it('keeps one edge when the same sentence is recorded twice, but two when the type differs', () => {
     const graph = LineageGraph.build([], [
       { from: u.scorer1, type: 'trainedOn', to: u.tx1 },
