@@ -25,8 +25,16 @@ interface SummaryFlags {
 /** `risk` (the portfolio), `risk show|rescore`, `risk rubric …` and `license-policy …`. */
 export function registerRiskCommands(program: Command): void {
   const risk = withExamples(
-    program
-      .command('risk')
+    program.command('risk').description("risk scores: the portfolio (the default), one model's score explained, rescoring, and the rubric"),
+    'modelkeep risk --min-tier high',
+    'modelkeep risk show fraud/scorer',
+    'modelkeep risk rubric set ./rubric.yaml',
+  );
+
+  // The default subcommand, so `modelkeep risk --csv` works and its options do not leak into the other subcommands.
+  withExamples(
+    risk
+      .command('summary', { isDefault: true })
       .description('the risk portfolio: models by tier and namespace, the riskiest with their top reasons, the dependencies high-risk models share; or one row per model as CSV')
       .option('--namespace <ns>', 'only this namespace')
       .addOption(new Option('--tier <tier>', 'only models of exactly this tier').choices([...tiers, 'unassessed']))
