@@ -161,11 +161,11 @@ describe.each(dialects)('OSV advisories over HTTP ($name)', ({ name, skip }) => 
     expect((await importAdvisories(['not an object'])).status).toBe(400);
   });
 
-  it.skipIf(skip)('flags a library registered after the advisory, matching its name as PEP 503 normalizes it', async () => {
+  it.skipIf(skip)('flags a library registered after the advisory, stored under the canonical purl (PyPI names normalized)', async () => {
     const n = await register(['pkg:pypi/Requests@2.29.0']);
     expect(n).toBe(versionOf('pkg:pypi/Requests@2.29.0'));
     const body = await findings(n);
-    expect(body.vulnerabilities).toEqual([expect.objectContaining({ advisory: 'GHSA-j8r2-6x86-q33q', library: 'mk:library:pkg:pypi/Requests@2.29.0', severity: 'medium' })]);
+    expect(body.vulnerabilities).toEqual([expect.objectContaining({ advisory: 'GHSA-j8r2-6x86-q33q', library: 'mk:library:pkg:pypi/requests@2.29.0', severity: 'medium' })]);
   });
 
   it.skipIf(skip)('shows a deprecated package in the findings of every version using it, and a deprecated single version only in its own', async () => {
@@ -218,6 +218,6 @@ describe.each(dialects)('OSV advisories over HTTP ($name)', ({ name, skip }) => 
     expect.soft((await findings(versionOf('pkg:npm/%40scope/pkg@1.0.0'))).deprecated, 'findings of the %40scope version').toEqual([expect.objectContaining({ library: 'mk:library:pkg:npm/%40scope/pkg@1.0.0' })]);
     // PyPI names compare as PEP 503 normalizes them, as advisory matching already does.
     await registry.api('POST', '/api/v1/library-deprecations', { purl: 'pkg:pypi/requests', reason: 'move to httpx' });
-    expect.soft((await findings(versionOf('pkg:pypi/Requests@2.29.0'))).deprecated, 'findings of the Requests version').toEqual([expect.objectContaining({ library: 'mk:library:pkg:pypi/Requests@2.29.0' })]);
+    expect.soft((await findings(versionOf('pkg:pypi/Requests@2.29.0'))).deprecated, 'findings of the Requests version').toEqual([expect.objectContaining({ library: 'mk:library:pkg:pypi/requests@2.29.0' })]);
   });
 });
