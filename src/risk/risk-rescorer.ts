@@ -29,6 +29,8 @@ export interface RescorerOptions {
   readonly clock: () => Date;
   /** Rescore every model this often (0: never). */
   readonly sweepMs?: number;
+  /** The least time between two catch-ups (default 250 ms). */
+  readonly minIntervalMs?: number;
 }
 
 export class RiskRescorer {
@@ -37,6 +39,7 @@ export class RiskRescorer {
   #again = false;
   #timer: NodeJS.Timeout | undefined;
   #stopped = false;
+  #lastStart = 0;
 
   constructor(
     private readonly db: Db,
@@ -61,13 +64,30 @@ export class RiskRescorer {
     while (this.#running !== null) await this.#running;
   }
 
-  /** Something was committed: rescore what it touched, soon. */
+  /**
+   * Something was committed: rescore what it touched, soon. Under a stream of
+   * writes, catch-ups start at most every `minIntervalMs`, so scoring costs a
+   * bounded share of the server however fast versions arrive.
+   */
   poke(): void {
     if (this.#stopped) return;
     if (this.#running !== null) {
       this.#again = true;
       return;
     }
+    const wait = this.#lastStart + (this.options.minIntervalMs ?? 250) - Date.now();
+    if (wait > 0) {
+      this.#again = true;
+      this.#running = new Promise<void>((resolve) => setTimeout(resolve, wait).unref()).finally(() => {
+        this.#running = null;
+        if (this.#again) {
+          this.#again = false;
+          this.poke();
+        }
+      });
+      return;
+    }
+    this.#lastStart = Date.now();
     this.#running = this.#catchUp()
       .catch(warn)
       .finally(() => {

@@ -27,6 +27,9 @@ export interface LicenseFacts {
   readonly conflicts: readonly LicenseConflict[];
 }
 
+/** A model's newest live versions are what it serves and trains with; a model with thousands of drafts is scored by these. */
+export const LIVE_VERSIONS_READ = 100;
+
 const chunks = <T>(items: readonly T[], size = 500): T[][] => {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
@@ -64,7 +67,15 @@ export async function licenseFactsOf(db: Db, key: ModelKey, policy: LicensePolic
 
 export async function gatherRiskFacts(db: Db, key: ModelKey, now: string, policy: LicensePolicy): Promise<RiskFacts> {
   const model = await db.selectFrom('models').select(['risk_profile']).where('namespace', '=', key.namespace).where('name', '=', key.model).executeTakeFirstOrThrow();
-  const versions = await db.selectFrom('versions').select(['id', 'number']).where('namespace', '=', key.namespace).where('model', '=', key.model).where('status', '!=', 'retired').execute();
+  const versions = await db
+    .selectFrom('versions')
+    .select(['id', 'number'])
+    .where('namespace', '=', key.namespace)
+    .where('model', '=', key.model)
+    .where('status', '!=', 'retired')
+    .orderBy('number', 'desc')
+    .limit(LIVE_VERSIONS_READ)
+    .execute();
   const urns = versions.map((v) => versionUrn(key.namespace, key.model, v.number));
   const ids = versions.map((v) => Number(v.id));
 
