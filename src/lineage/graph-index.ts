@@ -262,6 +262,13 @@ function grown<A extends Uint8Array | Uint16Array>(array: A, size: number, make:
   return next;
 }
 
+export interface LineageGraphBuilder {
+  node(record: NodeRecord): void;
+  edge(edge: Edge): void;
+  /** Builds the CSR arrays; the graph takes changes through setNode/addEdge/removeEdge from then on. */
+  finish(): LineageGraph;
+}
+
 export class LineageGraph {
   private readonly urns: string[] = [];
   private readonly ids = new Map<string, number>();
@@ -290,24 +297,44 @@ export class LineageGraph {
 
   /** Bulk load, e.g. from `lineage_nodes` and `lineage_edges` at start-up; edges may name nodes not listed. */
   static build(nodes: Iterable<NodeRecord>, edges: Iterable<Edge>): LineageGraph {
+    const builder = LineageGraph.builder(Array.isArray(edges) ? edges.length : undefined);
+    for (const node of nodes) builder.node(node);
+    for (const edge of edges) builder.edge(edge);
+    return builder.finish();
+  }
+
+  /**
+   * The bulk load fed one record at a time, for rows streamed from the
+   * database: edges wait in typed arrays (9 bytes each), not as objects,
+   * until `finish` builds the CSR arrays. Nodes may come before or after the
+   * edges that name them.
+   */
+  static builder(expectedEdges?: number): LineageGraphBuilder {
     const graph = new LineageGraph();
-    for (const node of nodes) graph.setNode(node.urn, node);
-    const list = new EdgeList(Array.isArray(edges) ? edges.length : 1 << 16);
+    const list = new EdgeList(expectedEdges ?? 1 << 16);
     // Tables list a node's edges together, so the last `from` saves most of one of the two lookups.
     let lastFrom: string | undefined;
     let lastFromId = -1;
-    for (const { from, type, to } of edges) {
-      const code = typeCode(type);
-      if (from !== lastFrom) {
-        lastFromId = graph.ids.get(from) ?? graph.intern(from);
-        lastFrom = from;
-      }
-      const toId = graph.ids.get(to) ?? graph.intern(to);
-      if (type === 'deployedTo') list.push(lastFromId, toId, code);
-      else list.push(toId, lastFromId, code);
-    }
-    graph.install(list);
-    return graph;
+    let finished = false;
+    return {
+      node: (record) => graph.setNode(record.urn, record),
+      edge: ({ from, type, to }) => {
+        if (finished) throw new Error('lineage builder: edge after finish');
+        const code = typeCode(type);
+        if (from !== lastFrom) {
+          lastFromId = graph.ids.get(from) ?? graph.intern(from);
+          lastFrom = from;
+        }
+        const toId = graph.ids.get(to) ?? graph.intern(to);
+        if (type === 'deployedTo') list.push(lastFromId, toId, code);
+        else list.push(toId, lastFromId, code);
+      },
+      finish: () => {
+        if (!finished) graph.install(list);
+        finished = true;
+        return graph;
+      },
+    };
   }
 
   setNode(urn: string, attrs: NodeAttributes = {}): void {

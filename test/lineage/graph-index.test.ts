@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RegistryError } from '../../src/errors/registry-error.js';
 import { LineageGraph } from '../../src/lineage/graph-index.js';
-import { depths, fixtureEdges, fixtureGraph, u } from './lineage-fixture.js';
+import { depths, fixtureEdges, fixtureGraph, fixtureNodes, u } from './lineage-fixture.js';
 
 const down = { direction: 'downstream', depth: 10, limit: 100 } as const;
 const up = { ...down, direction: 'upstream' } as const;
@@ -139,5 +139,18 @@ describe('reading back the recorded sentences', () => {
     expect(graph.incoming(u.dep1)).toEqual([{ from: u.scorer1, type: 'deployedTo', to: u.dep1 }]);
     expect(graph.outgoing(u.dep1)).toEqual([]);
     expect(graph.outgoing('mk:version:x/y@1')).toEqual([]);
+  });
+});
+
+describe('loading the index a row at a time', () => {
+  it('builds the same graph from a builder as from build, nodes before or after their edges', () => {
+    const builder = LineageGraph.builder();
+    for (const edge of fixtureEdges) builder.edge(edge);
+    for (const node of fixtureNodes) builder.node(node);
+    const graph = builder.finish();
+    expect(graph.size()).toEqual(fixtureGraph().size());
+    expect(graph.layout()).toEqual({ baseEdges: fixtureEdges.length, overflowEdges: 0, tombstones: 0 });
+    expect(graph.traverse(u.numpy, { direction: 'downstream', depth: 10, limit: 100 })).toEqual(fixtureGraph().traverse(u.numpy, { direction: 'downstream', depth: 10, limit: 100 }));
+    expect(() => builder.edge(fixtureEdges[0]!)).toThrow();
   });
 });
