@@ -26,19 +26,19 @@ export function requireCount(name: string, value: number, min: number, max: numb
   }
 }
 
-export function edgeTypeMask(types: readonly EdgeType[] | undefined): number {
-  if (types === undefined) return (1 << edgeTypes.length) - 1;
+function maskOf(what: string, names: readonly string[] | undefined, all: readonly string[]): number {
+  if (names === undefined) return (1 << all.length) - 1;
   let mask = 0;
-  for (const type of types) mask |= 1 << edgeTypes.indexOf(type);
+  for (const name of names) {
+    const bit = all.indexOf(name);
+    if (bit < 0) throw new RegistryError('invalid_request', `${name} is not ${what} (${all.join(', ')})`);
+    mask |= 1 << bit;
+  }
   return mask;
 }
 
-export function kindMask(kinds: readonly NodeKind[] | undefined): number {
-  if (kinds === undefined) return (1 << nodeKinds.length) - 1;
-  let mask = 0;
-  for (const kind of kinds) mask |= 1 << nodeKinds.indexOf(kind);
-  return mask;
-}
+export const edgeTypeMask = (types: readonly EdgeType[] | undefined): number => maskOf('an edge type', types, edgeTypes);
+export const kindMask = (kinds: readonly NodeKind[] | undefined): number => maskOf('a node kind', kinds, nodeKinds);
 
 /** Whether an id is hidden from the caller, decided once per namespace and once per node; undefined when nothing is. */
 export type HiddenTest = ((id: number) => boolean) | undefined;

@@ -169,9 +169,11 @@ describe('walking the lineage graph', () => {
     expect(graph.traverse(u.numpy, { ...down, limit: 7 })).toMatchObject({ total: 7, truncated: false });
   });
 
-  it('refuses a depth outside 1..50 and a negative or fractional limit', () => {
+  it('refuses a depth outside 1..50, a negative or fractional limit, and unknown kinds or edge types', () => {
     for (const depth of [0, 51, 1.5, Number.NaN]) expect(() => graph.traverse(u.numpy, { ...down, depth })).toThrow(RegistryError);
     for (const limit of [-1, 2.5]) expect(() => graph.traverse(u.numpy, { ...down, limit })).toThrow(RegistryError);
+    expect(() => graph.traverse(u.numpy, { ...down, kinds: ['notebook' as never] })).toThrow(RegistryError);
+    expect(() => graph.traverse(u.numpy, { ...down, edgeTypes: ['imports' as never] })).toThrow(RegistryError);
   });
 
   it('ends on cycles, listing each node once', () => {
