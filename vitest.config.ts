@@ -6,6 +6,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // The same V8 workaround the server runs with (src/server/node-flags.ts).
+    poolOptions: { forks: { execArgv: ['--no-turbo-inline-array-builtins'] } },
     globalSetup: ['./test/support/postgres-global-setup.ts'],
     reporters: ['default', './test/support/summary-reporter.ts'],
   },

@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import type { CatalogShape } from './catalog-shape.js';
-import { serverNodeFlags } from '../server/node-flags.js';
+import { serverNodeFlags, v8Workarounds } from '../server/node-flags.js';
 import { type NodeChild, startNodeChild, stopNodeChild } from './child-process.js';
 import { HttpClient, expectOk } from './http-load.js';
 import { benchIngest } from './ingest-bench.js';
@@ -66,7 +66,7 @@ async function run(): Promise<Record<string, unknown>> {
   const env = { BENCH_DATA_DIR: dataDir, BENCH_ADMIN_TOKEN: adminToken };
 
   note(`loading ${shape.namespaces * shape.modelsPerNamespace * shape.versionsPerModel} versions in a loader process`);
-  const loader = start<Record<string, number>>('load-catalog', { ...env, BENCH_SHAPE: JSON.stringify(shape) });
+  const loader = start<Record<string, number>>('load-catalog', { ...env, BENCH_SHAPE: JSON.stringify(shape) }, v8Workarounds);
   const load = await loader.report;
   if ((await loader.exited) !== 0) throw new Error('the loader failed after reporting');
 
