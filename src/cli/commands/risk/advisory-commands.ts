@@ -165,7 +165,8 @@ function printFindings(out: Output, label: string, f: VersionFindings): void {
   out.line(`License: ${expression ?? '(none declared)'}: ${verdict.status}${verdict.reasons.length === 0 ? '' : ` (${verdict.reasons.join('; ')})`}.`);
   if (conflicts.length === 0) out.line('Training data: no license conflict.');
   else {
-    out.line(`Training data: ${plural(conflicts.length, 'conflict')} or warnings:`);
+    const blocking = conflicts.filter((c) => c.severity === 'conflict').length;
+    out.line(`Training data: ${plural(blocking, 'license conflict')}, ${plural(conflicts.length - blocking, 'warning')}:`);
     out.table(['DATASET', 'SEVERITY', 'REASON'], conflicts.map((c) => [c.dataset, c.severity, c.reason]));
   }
 }
