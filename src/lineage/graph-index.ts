@@ -8,7 +8,6 @@ import {
   type LineageNode,
   type LineagePath,
   type NodeAttributes,
-  type NodeKind,
   type NodeRecord,
   type TraverseOptions,
   type TraverseResult,
