@@ -2,7 +2,7 @@ import { versionUrn } from '../catalog/urns.js';
 import type { Db } from '../store/database.js';
 import { ledgerSize, readLedger } from '../store/queries/read-ledger.js';
 import { LineageGraph } from './graph-index.js';
-import type { Edge, EdgeType, NodeRecord } from './graph-types.js';
+import type { EdgeType } from './graph-types.js';
 import { kindOfUrn } from './lineage-urns.js';
 import { touchedBy } from './touched-nodes.js';
 
@@ -102,19 +102,19 @@ export async function loadGraph(db: Db): Promise<LineageGraph> {
     const urn = versionUrn(row.namespace, row.model, row.number);
     aliases.set(urn, [...(aliases.get(urn) ?? []), row.environment]);
   }
-  const nodes: NodeRecord[] = [];
+  // Streamed into the builder row by row: at millions of edges an intermediate array of objects would cost hundreds of MB.
+  const builder = LineageGraph.builder();
   for (let after = -1; ; ) {
     const rows = await db.selectFrom('versions').select(['id', 'namespace', 'model', 'number', 'stage', 'status']).where('id', '>', after).orderBy('id').limit(PAGE).execute();
     for (const row of rows) {
       const urn = versionUrn(row.namespace, row.model, row.number);
-      nodes.push({ urn, stage: row.stage, status: row.status, environments: aliases.get(urn) ?? [] });
+      builder.node({ urn, stage: row.stage, status: row.status, environments: aliases.get(urn) ?? [] });
     }
     if (rows.length < PAGE) break;
     after = Number(rows.at(-1)!.id);
   }
-  for (const row of await db.selectFrom('deployments').select(['id', 'environment']).execute()) nodes.push({ urn: `mk:deployment:${row.id}`, environments: [row.environment] });
-  for (const row of await db.selectFrom('lineage_nodes').select('urn').execute()) nodes.push({ urn: row.urn });
-  const edges: Edge[] = [];
+  for (const row of await db.selectFrom('deployments').select(['id', 'environment']).execute()) builder.node({ urn: `mk:deployment:${row.id}`, environments: [row.environment] });
+  for (const row of await db.selectFrom('lineage_nodes').select('urn').execute()) builder.node({ urn: row.urn });
   // Pages by the primary key (row values compare in both dialects), so neither a cursor nor an offset is needed.
   for (let after: [string, string, string, string] | null = null; ; ) {
     let query = db.selectFrom('lineage_edges').select(['from_urn', 'type', 'to_urn', 'owner']);
@@ -123,10 +123,10 @@ export async function loadGraph(db: Db): Promise<LineageGraph> {
       query = query.where((eb) => eb(eb.refTuple('from_urn', 'type', 'to_urn', 'owner'), '>', eb.tuple(f, t, u, o)));
     }
     const rows = await query.orderBy('from_urn').orderBy('type').orderBy('to_urn').orderBy('owner').limit(PAGE).execute();
-    for (const row of rows) edges.push({ from: row.from_urn, type: row.type as EdgeType, to: row.to_urn });
+    for (const row of rows) builder.edge({ from: row.from_urn, type: row.type as EdgeType, to: row.to_urn });
     if (rows.length < PAGE) break;
     const last = rows.at(-1)!;
     after = [last.from_urn, last.type, last.to_urn, last.owner];
   }
-  return LineageGraph.build(nodes, edges);
+  return builder.finish();
 }

@@ -6,7 +6,7 @@ import { declarableKinds } from '../../../lineage/lineage-commands.js';
 import { edgeTypes, nodeKinds, type EdgeType, type NodeKind } from '../../../lineage/graph-types.js';
 import { kindOfUrn, namespaceOfUrn } from '../../../lineage/lineage-urns.js';
 import { canonicalUrn } from '../../../lineage/canonical-purl.js';
-import type { Visible } from '../../../lineage/graph-types.js';
+import type { Visibility } from '../../../lineage/graph-types.js';
 import type { App, ResourceOf, RouteDeps } from '../../app-types.js';
 import { readableNamespaces } from '../../readable-namespaces.js';
 import { namespaceResource } from '../../resources.js';
@@ -58,15 +58,12 @@ const nodeResource = (urn: string): Resource => {
 const nodeInBody: ResourceOf = (request) => nodeResource(String((request.body as { urn: string }).urn));
 const edgeSource: ResourceOf = (request) => nodeResource(String((request.body as { from: string }).from));
 
-/** Hides nodes of namespaces the caller may not read (and does not walk through them). */
-function visibleTo(request: FastifyRequest, deps: RouteDeps): Visible | undefined {
+/** Hides nodes of namespaces the caller may not read (and does not walk through them): asked once per namespace, not per node. */
+function visibleTo(request: FastifyRequest, deps: RouteDeps): Visibility {
   const only = readableNamespaces(request, deps.authorizer);
-  if (only === undefined) return undefined;
+  if (only === undefined) return {};
   const readable = new Set(only);
-  return (urn) => {
-    const namespace = namespaceOfUrn(urn);
-    return namespace === null || readable.has(namespace);
-  };
+  return { readableNamespace: (namespace) => readable.has(namespace) };
 }
 
 function listOf<T extends string>(text: string | undefined, allowed: readonly T[], what: string): T[] | undefined {
@@ -77,8 +74,9 @@ function listOf<T extends string>(text: string | undefined, allowed: readonly T[
   return items as T[];
 }
 
-function visibleStart(urn: string, visible: Visible | undefined): void {
-  if (visible !== undefined && !visible(urn)) throw notFound(`Node ${urn}`);
+function visibleStart(urn: string, visibility: Visibility): void {
+  const namespace = namespaceOfUrn(urn);
+  if (namespace !== null && visibility.readableNamespace !== undefined && !visibility.readableNamespace(namespace)) throw notFound(`Node ${urn}`);
 }
 
 export function lineageRoutes(app: App, deps: RouteDeps): void {
@@ -123,7 +121,7 @@ export function lineageRoutes(app: App, deps: RouteDeps): void {
         ...(types === undefined ? {} : { edgeTypes: types }),
         ...(q.stage === undefined ? {} : { stage: q.stage }),
         ...(q.environment === undefined ? {} : { environment: q.environment }),
-        ...(visible === undefined ? {} : { visible }),
+        ...visible,
       });
       if (result === null) throw notFound(`Node ${urn} (nothing records it or links to it)`);
       return result;
@@ -152,7 +150,7 @@ export function lineageRoutes(app: App, deps: RouteDeps): void {
       visibleStart(q.from, visible);
       visibleStart(q.to, visible);
       const graph = await lineage.current();
-      const paths = graph.whyPaths(q.from, q.to, { maxPaths: q.maxPaths ?? 5, maxDepth: q.maxDepth ?? 10, ...(visible === undefined ? {} : { visible }) });
+      const paths = graph.whyPaths(q.from, q.to, { maxPaths: q.maxPaths ?? 5, maxDepth: q.maxDepth ?? 10, ...visible });
       if (paths === null) throw notFound(`${graph.hasNode(q.from) ? q.to : q.from} (nothing records it or links to it)`);
       return { from: q.from, to: q.to, connected: paths.length > 0, paths };
     },
@@ -183,7 +181,7 @@ export function lineageRoutes(app: App, deps: RouteDeps): void {
       const visible = visibleTo(request, deps);
       visibleStart(q.urn, visible);
       const graph = await lineage.current();
-      const result = graph.blastRadius(q.urn, { limit: q.limit ?? 500, ...(q.stage === undefined ? {} : { stage: q.stage }), ...(q.environment === undefined ? {} : { environment: q.environment }), ...(visible === undefined ? {} : { visible }) });
+      const result = graph.blastRadius(q.urn, { limit: q.limit ?? 500, ...(q.stage === undefined ? {} : { stage: q.stage }), ...(q.environment === undefined ? {} : { environment: q.environment }), ...visible });
       if (result === null) throw notFound(`Node ${q.urn} (nothing records it or links to it)`);
       const models = new Set(result.affected.map((a) => a.model));
       return { urn: q.urn, filters: { stage: q.stage ?? null, environment: q.environment ?? null }, models: models.size, ...result };
