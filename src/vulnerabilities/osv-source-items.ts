@@ -8,6 +8,8 @@ export interface OsvSourceItem {
   /** Where the record came from: `a.json`, `a.json[3]` for an element of an array, `all.zip!/GHSA-….json`. */
   source: string;
   advisory?: Advisory;
+  /** The record as read, beside its parsed form: what an importer sends on, so the server parses exactly what the file says. */
+  record?: unknown;
   error?: string;
 }
 
@@ -37,7 +39,7 @@ export function* recordsIn(text: string, source: string): Generator<OsvSourceIte
 
 function parsed(value: unknown, source: string): OsvSourceItem {
   try {
-    return { source, advisory: parseOsvRecord(value) };
+    return { source, advisory: parseOsvRecord(value), record: value };
   } catch (cause) {
     if (cause instanceof RegistryError) return { source, error: cause.message };
     throw cause;

@@ -6,9 +6,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { crc32 } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { osvRecordOf } from '../../src/cli/commands/risk/osv-record.js';
 import type { ModelKeepClient } from '../../src/sdk/modelkeep-client.js';
-import { parseOsvRecord } from '../../src/vulnerabilities/parse-osv.js';
 import { BIN, type CliRun, type TestRegistry, jsonOf, runCli, startTestRegistry } from './cli-harness.js';
 
 /** Shaped after GHSA-j8r2-6x86-q33q (requests leaks Proxy-Authorization), its range widened to start at 0. */
@@ -90,24 +88,6 @@ async function publish(client: ModelKeepClient, name: string, metadata: Record<s
   const version = await client.versions.register({ namespace: 'fraud', name }, { manifest: [{ path: 'model.onnx', sha256: digest, size: bytes.length }], license: 'Apache-2.0', ...metadata });
   await client.versions.publish({ namespace: 'fraud', model: name, number: version.number });
 }
-
-describe('an advisory written back as OSV', () => {
-  it.each([
-    ['a CVSS v3 score', requestsLeak],
-    ['a database severity', numpyFlaw],
-    ['no severity, a withdrawal and duplicate aliases', torchFlaw],
-  ])('parses to the advisory it came from (%s)', (_what, record) => {
-    const advisory = parseOsvRecord(record());
-    expect(parseOsvRecord(osvRecordOf(advisory))).toEqual(advisory);
-  });
-
-  it('keeps every CVSS v3 score the parser can give, with its severity', () => {
-    for (const vector of ['CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:C/C:H/I:H/A:H', 'CVSS:3.0/AV:P/AC:H/PR:H/UI:R/S:U/C:L/I:N/A:N', 'CVSS:3.1/AV:L/AC:L/PR:L/UI:N/S:U/C:N/I:N/A:N']) {
-      const advisory = parseOsvRecord({ ...requestsLeak(), severity: [{ type: 'CVSS_V3', score: vector }] });
-      expect(parseOsvRecord(osvRecordOf(advisory))).toEqual(advisory);
-    }
-  });
-});
 
 describe('dependency and risk commands against a real server', { timeout: 120_000 }, () => {
   let registry: TestRegistry;

@@ -1,7 +1,6 @@
 import type { AdvisoryImportProgress } from '../../../sdk/dependency-types.js';
 import type { ModelKeepClient } from '../../../sdk/modelkeep-client.js';
 import type { ByteProgress } from '../../progress.js';
-import { osvRecordOf } from './osv-record.js';
 
 /** A record that could not be read or is not a valid OSV record: where it was, and why. */
 export interface BadRecord {
@@ -37,7 +36,7 @@ export async function importAdvisories(client: ModelKeepClient, path: string, ru
   const bad: BadRecord[] = [];
   async function* records(): AsyncGenerator<Record<string, unknown>> {
     for await (const item of readOsvSource(path)) {
-      if (item.advisory !== undefined) yield osvRecordOf(item.advisory);
+      if (item.advisory !== undefined) yield item.record as Record<string, unknown>;
       else bad.push({ source: item.source, error: item.error ?? 'The record could not be read' });
     }
   }

@@ -187,7 +187,9 @@ export function riskRoutes(app: App, deps: RouteDeps): void {
     },
     async (request, reply) => {
       const q = request.query as { namespace?: string; tier?: string; minTier?: string; top?: number; format?: 'json' | 'csv' };
-      const only = restrictTo(readableNamespaces(request, deps.authorizer), q.namespace);
+      const readable = readableNamespaces(request, deps.authorizer);
+      // restrictTo leaves a caller who reads everything unfiltered; a named namespace still narrows the portfolio.
+      const only = readable === undefined && q.namespace !== undefined ? [q.namespace] : restrictTo(readable, q.namespace);
       const summary = await riskSummary(store.db, { only, tier: q.tier, minTier: q.minTier, top: q.top ?? 20 });
       if (q.format === 'csv') return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="risk-summary.csv"').send(summaryCsv(summary.rows));
       const { rows: _rows, ...rest } = summary;
