@@ -4,10 +4,10 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { crc32 } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ModelKeepClient } from '../../src/sdk/modelkeep-client.js';
 import { BIN, type CliRun, type TestRegistry, jsonOf, runCli, startTestRegistry } from './cli-harness.js';
+import { buildZip } from '../vulnerabilities/zip-writer.js';
 
 /** Shaped after GHSA-j8r2-6x86-q33q (requests leaks Proxy-Authorization), its range widened to start at 0. */
 const requestsLeak = () => ({
@@ -39,47 +39,6 @@ const torchFlaw = () => ({
   aliases: ['CVE-2024-0002', 'CVE-2024-0002'],
   affected: [{ package: { ecosystem: 'PyPI', name: 'torch' }, versions: ['2.3.1', '2.3.0'] }],
 });
-
-/** A zip of stored entries (APPNOTE.TXT §4.3, method 0): local headers, the central directory, its end record. */
-function storedZip(entries: readonly { name: string; content: string }[]): Buffer {
-  const locals: Buffer[] = [];
-  const centrals: Buffer[] = [];
-  let offset = 0;
-  for (const entry of entries) {
-    const data = Buffer.from(entry.content, 'utf8');
-    const name = Buffer.from(entry.name, 'utf8');
-    const crc = crc32(data);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(0x21, 12);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(data.length, 18);
-    local.writeUInt32LE(data.length, 22);
-    local.writeUInt16LE(name.length, 26);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(20, 4);
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(0x21, 14);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(data.length, 20);
-    central.writeUInt32LE(data.length, 24);
-    central.writeUInt16LE(name.length, 28);
-    central.writeUInt32LE(offset, 42);
-    locals.push(local, name, data);
-    centrals.push(central, name);
-    offset += local.length + name.length + data.length;
-  }
-  const directory = Buffer.concat(centrals);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(entries.length, 8);
-  end.writeUInt16LE(entries.length, 10);
-  end.writeUInt32LE(directory.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, directory, end]);
-}
 
 async function publish(client: ModelKeepClient, name: string, metadata: Record<string, unknown>): Promise<void> {
   const bytes = randomBytes(32);
@@ -206,7 +165,7 @@ describe('dependency and risk commands against a real server', { timeout: 120_00
 
     it('imports a zip dump, then finds nothing new in it', async () => {
       const zip = join(scratch, 'PyPI-all.zip');
-      await writeFile(zip, storedZip([{ name: 'PYSEC-test-0002.json', content: JSON.stringify(torchFlaw()) }, { name: 'README', content: 'skipped' }]));
+      await writeFile(zip, buildZip([{ name: 'PYSEC-test-0002.json', content: JSON.stringify(torchFlaw()), method: 0 }, { name: 'README', content: 'skipped', method: 0 }]));
       const run = await ok(['advisories', 'import', zip]);
       expect(run.stdout).toContain(`Read 1 record from ${zip}, sent 1 in 1 batch.`);
       expect(run.stdout).toMatch(/^ {2}imported +1$/m);
