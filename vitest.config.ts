@@ -7,7 +7,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: 'forks',
     // The same V8 workaround the server runs with (src/server/node-flags.ts).
-    poolOptions: { forks: { execArgv: ['--no-turbo-inline-array-builtins'] } },
+    poolOptions: { forks: { execArgv: ['--no-turbo-inline-js-wasm-calls'] } },
     globalSetup: ['./test/support/postgres-global-setup.ts'],
     reporters: ['default', './test/support/summary-reporter.ts'],
   },

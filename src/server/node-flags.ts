@@ -1,11 +1,13 @@
 /**
- * Node 20's V8 (11.3) now and then dies deoptimizing an Array builtin that
- * TurboFan inlined into optimized code (a fatal "unreachable code" in
- * Deoptimizer::DoComputeBuiltinContinuation), seen in the server under the
- * bench and in a test worker. Not inlining array builtins removes the frames
- * it fails on, at a small cost in speed (measured in the README's figures).
+ * Node 20's V8 (11.3) now and then dies deoptimizing optimized code (a fatal
+ * "unreachable code" in Deoptimizer::DoComputeBuiltinContinuation). It struck
+ * only processes that call Cedar's WebAssembly on every request (the server
+ * under the bench, a role-matrix test worker), at moments when new request
+ * shapes deoptimize hot code, and not with array-builtin inlining turned off.
+ * TurboFan inlines JS-to-Wasm calls there; not inlining them leaves no wrapper
+ * frame for the deoptimizer to rebuild, for a call or so of overhead.
  */
-export const v8Workarounds: readonly string[] = ['--no-turbo-inline-array-builtins'];
+export const v8Workarounds: readonly string[] = ['--no-turbo-inline-js-wasm-calls'];
 
 /**
  * V8 flags the server runs with (bin/modelkeep.js's shebang passes the same).
