@@ -3,7 +3,7 @@ import type { EdgeType, NodeKind } from './graph-types.js';
 /* Payloads of the lineage ledger actions. */
 
 /** What a node declared through the API says about itself; datasets carry what licensing and risk read. */
-export interface NodeAttributes {
+export interface DescribedAttributes {
   readonly name?: string;
   readonly description?: string;
   readonly owner?: string;
@@ -21,7 +21,7 @@ export interface LineageNodeRecorded {
   readonly urn: string;
   readonly kind: NodeKind;
   readonly namespace: string | null;
-  readonly attributes: NodeAttributes;
+  readonly attributes: DescribedAttributes;
 }
 
 export interface LineageEdgeChanged {

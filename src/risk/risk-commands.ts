@@ -73,9 +73,8 @@ export const riskCommands = {
             current.actions === JSON.stringify(score.actions) &&
             Number(current.rubric_revision) === revision &&
             Math.abs(Number(current.score) - score.score) < SCORE_STEP;
+          // Models are never deleted, and scoreModels scored only ones that exist.
           if (unchanged) continue;
-          const exists = await tx.selectFrom('models').select('id').where('namespace', '=', key.namespace).where('name', '=', key.model).executeTakeFirst();
-          if (exists === undefined) continue;
           const previousTier = (current?.tier ?? null) as RiskTier | null;
           const alert = tierRosePastThreshold(previousTier, score.tier, rubric);
           const payload: RiskScored = { ...key, score: score.score, tier: score.tier, previousTier, contributions: score.contributions, actions: score.actions, rubricRevision: revision, alert };

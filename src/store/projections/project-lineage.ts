@@ -4,6 +4,7 @@ import type { VersionDeployed } from '../../governance/entry-payloads.js';
 import type { LedgerEntry } from '../../ledger/entry.js';
 import { derivedEdges } from '../../lineage/derive-edges.js';
 import type { LineageEdgeChanged, LineageNodeRecorded } from '../../lineage/entry-payloads.js';
+import { chunks } from '../chunks.js';
 import type { Db } from '../database.js';
 import { recordLibraries } from './project-vulnerabilities.js';
 
@@ -15,10 +16,10 @@ export async function projectVersionEdges(tx: Db, entry: LedgerEntry, key: { nam
   const owner = versionUrn(key.namespace, key.model, key.number);
   await tx.deleteFrom('lineage_edges').where('owner', '=', owner).execute();
   const edges = derivedEdges(owner, key.namespace, metadata);
-  if (edges.length > 0) {
+  for (const part of chunks(edges)) {
     await tx
       .insertInto('lineage_edges')
-      .values(edges.map((e) => ({ from_urn: e.from, type: e.type, to_urn: e.to, owner, seq: entry.seq })))
+      .values(part.map((e) => ({ from_urn: e.from, type: e.type, to_urn: e.to, owner, seq: entry.seq })))
       .execute();
   }
   await recordLibraries(tx, entry, metadata.environment?.libraries ?? []);

@@ -4,6 +4,7 @@ import { libraryUrn, packageOfLibraryUrn } from '../../lineage/lineage-urns.js';
 import type { Advisory } from '../../vulnerabilities/advisory.js';
 import type { AdvisoryImported, LibraryDeprecated } from '../../vulnerabilities/entry-payloads.js';
 import { affectedBy, packageKey, packageKeyOfPurl } from '../../vulnerabilities/match-advisory.js';
+import { chunks } from '../chunks.js';
 import type { Db } from '../database.js';
 import { enqueueAlert } from './enqueue-alert.js';
 
@@ -21,13 +22,14 @@ export async function recordLibraries(tx: Db, entry: LedgerEntry, purls: readonl
     const purl = canonicalPurl(given);
     return { urn: libraryUrn(purl), purl };
   });
-  const known = new Set(
-    (await tx.selectFrom('libraries').select('urn').where('urn', 'in', wanted.map((w) => w.urn)).execute()).map((r) => r.urn),
-  );
+  const known = new Set<string>();
+  for (const part of chunks(wanted)) {
+    for (const row of await tx.selectFrom('libraries').select('urn').where('urn', 'in', part.map((w) => w.urn)).execute()) known.add(row.urn);
+  }
   const fresh = wanted.filter((w) => !known.has(w.urn));
   if (fresh.length === 0) return;
   const rows = fresh.map((w) => ({ urn: w.urn, purl: w.purl, package: packageOfLibraryUrn(w.urn) ?? w.purl, package_key: packageKeyOfPurl(w.purl), first_seq: entry.seq }));
-  await tx.insertInto('libraries').values(rows).onConflict((oc) => oc.doNothing()).execute();
+  for (const part of chunks(rows)) await tx.insertInto('libraries').values(part).onConflict((oc) => oc.doNothing()).execute();
   const keys = [...new Set(rows.flatMap((r) => (r.package_key === null ? [] : [r.package_key])))];
   if (keys.length === 0) return;
   const advisories = await tx
@@ -45,14 +47,16 @@ export async function recordLibraries(tx: Db, entry: LedgerEntry, purls: readonl
       if (match.affected) findings.push({ advisory_id: advisory.id, library_urn: row.urn, severity: advisory.severity, reason: match.reason ?? '', seq: entry.seq });
     }
   }
-  if (findings.length > 0) await tx.insertInto('vulnerability_findings').values(findings).onConflict((oc) => oc.doNothing()).execute();
+  for (const part of chunks(findings)) await tx.insertInto('vulnerability_findings').values(part).onConflict((oc) => oc.doNothing()).execute();
 }
 
 /** The versions (URNs) that depend on each of these libraries. */
 async function dependentsOf(tx: Db, libraries: readonly string[]): Promise<string[]> {
-  if (libraries.length === 0) return [];
-  const rows = await tx.selectFrom('lineage_edges').select('from_urn').distinct().where('type', '=', 'dependsOn').where('to_urn', 'in', libraries).orderBy('from_urn').execute();
-  return rows.map((r) => r.from_urn);
+  const versions = new Set<string>();
+  for (const part of chunks(libraries)) {
+    for (const row of await tx.selectFrom('lineage_edges').select('from_urn').where('type', '=', 'dependsOn').where('to_urn', 'in', part).execute()) versions.add(row.from_urn);
+  }
+  return [...versions].sort();
 }
 
 const SAMPLE = 100;
@@ -74,7 +78,7 @@ export async function projectAdvisoryImported(tx: Db, entry: LedgerEntry, p: Adv
     const match = affectedBy(advisory, library.purl);
     return match.affected ? [{ advisory_id: advisory.id, library_urn: library.urn, severity: advisory.severity, reason: match.reason ?? '', seq: entry.seq }] : [];
   });
-  if (findings.length > 0) await tx.insertInto('vulnerability_findings').values(findings).execute();
+  for (const part of chunks(findings)) await tx.insertInto('vulnerability_findings').values(part).execute();
   const newlyAffected = findings.map((f) => f.library_urn).filter((urn) => !before.has(urn));
   const versions = await dependentsOf(tx, newlyAffected);
   if (versions.length > 0) {

@@ -2,8 +2,9 @@ import { checkCompatibility, type LicenseConflict } from '../../licenses/check-c
 import { evaluateLicense } from '../../licenses/evaluate-license.js';
 import type { LicensePolicy } from '../../licenses/license-policy-schema.js';
 import { versionUrn } from '../../catalog/urns.js';
-import type { NodeAttributes } from '../../lineage/entry-payloads.js';
+import type { DescribedAttributes } from '../../lineage/entry-payloads.js';
 import type { FindingSeverity, Level, RiskFacts } from '../../risk/risk-facts.js';
+import { chunks } from '../chunks.js';
 import type { Db } from '../database.js';
 
 /*
@@ -30,17 +31,12 @@ export interface LicenseFacts {
 /** A model's newest live versions are what it serves and trains with; a model with thousands of drafts is scored by these. */
 export const LIVE_VERSIONS_READ = 100;
 
-const chunks = <T>(items: readonly T[], size = 500): T[][] => {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-};
 
-async function datasetNodes(db: Db, urns: readonly string[]): Promise<Map<string, NodeAttributes>> {
-  const nodes = new Map<string, NodeAttributes>();
+async function datasetNodes(db: Db, urns: readonly string[]): Promise<Map<string, DescribedAttributes>> {
+  const nodes = new Map<string, DescribedAttributes>();
   for (const part of chunks(urns)) {
     const rows = await db.selectFrom('lineage_nodes').select(['urn', 'attributes']).where('urn', 'in', part).execute();
-    for (const row of rows) nodes.set(row.urn, JSON.parse(row.attributes) as NodeAttributes);
+    for (const row of rows) nodes.set(row.urn, JSON.parse(row.attributes) as DescribedAttributes);
   }
   return nodes;
 }
